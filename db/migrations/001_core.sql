@@ -117,6 +117,7 @@ CREATE TABLE receipts (
   business_day    TEXT NOT NULL,
   seq             INTEGER NOT NULL CHECK (seq > 0),
   operation_id    TEXT NOT NULL UNIQUE,
+  request_hash    TEXT NOT NULL,
   transaction_id  INTEGER NOT NULL UNIQUE REFERENCES ledger_transactions (id),
   till_session_id INTEGER NOT NULL REFERENCES till_sessions (id),
   clerk_id        INTEGER NOT NULL REFERENCES clerks (id),
