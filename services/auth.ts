@@ -3,6 +3,7 @@
  * wrong PINs, sessions that lock after an idle time, and roles checked here
  * in the main process on every call.
  */
+import { prep } from '../db/prepared.js';
 import { randomBytes, scryptSync, timingSafeEqual, createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 import type { ClerkView, Role } from '../domain/api.js';
@@ -45,7 +46,7 @@ export function clerkView(r: ClerkRow): ClerkView {
 }
 
 export function getClerk(store: Store, id: number): ClerkRow {
-  const row = store.db.prepare('SELECT * FROM clerks WHERE id = ?').get(id) as ClerkRow | undefined;
+  const row = prep(store.db, 'SELECT * FROM clerks WHERE id = ?').get(id) as ClerkRow | undefined;
   if (!row) throw new AppError('NOT_FOUND', `No clerk with id ${id}`);
   return row;
 }
@@ -53,11 +54,10 @@ export function getClerk(store: Store, id: number): ClerkRow {
 export function createClerk(store: Store, actorId: number | null, input: { personalNo: string; name: string; role: 'clerk' | 'supervisor'; pin: string }): ClerkView {
   const pinHash = hashPin(input.pin);
   return inTransaction(store, () => {
-    const exists = store.db.prepare('SELECT 1 FROM clerks WHERE personal_no = ?').get(input.personalNo);
+    const exists = prep(store.db, 'SELECT 1 FROM clerks WHERE personal_no = ?').get(input.personalNo);
     if (exists) throw new AppError('DUPLICATE_PERSONAL_NO', `A clerk with personal number ${input.personalNo} already exists`, { field: 'personalNo' });
     const at = isoNow(store);
-    const r = store.db
-      .prepare('INSERT INTO clerks (personal_no, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)')
+    const r = prep(store.db, 'INSERT INTO clerks (personal_no, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)')
       .run(input.personalNo, input.name, input.role, pinHash, at);
     const id = Number(r.lastInsertRowid);
     appendAudit(store.db, { at, clerkId: actorId, action: 'clerk.created', entity: 'clerk', entityId: id, payload: { personalNo: input.personalNo, name: input.name, role: input.role } });
@@ -66,15 +66,15 @@ export function createClerk(store: Store, actorId: number | null, input: { perso
 }
 
 export function listClerks(store: Store): ClerkView[] {
-  return (store.db.prepare('SELECT * FROM clerks ORDER BY name, id').all() as ClerkRow[]).map(clerkView);
+  return (prep(store.db, 'SELECT * FROM clerks ORDER BY name, id').all() as ClerkRow[]).map(clerkView);
 }
 
 export function setClerkActive(store: Store, actorId: number, clerkId: number, active: boolean): ClerkView {
   return inTransaction(store, () => {
     getClerk(store, clerkId);
     if (!active && clerkId === actorId) throw new AppError('FORBIDDEN', 'A supervisor cannot deactivate their own account');
-    store.db.prepare('UPDATE clerks SET active = ? WHERE id = ?').run(active ? 1 : 0, clerkId);
-    if (!active) store.db.prepare('UPDATE sessions SET ended_at = ? WHERE clerk_id = ? AND ended_at IS NULL').run(isoNow(store), clerkId);
+    prep(store.db, 'UPDATE clerks SET active = ? WHERE id = ?').run(active ? 1 : 0, clerkId);
+    if (!active) prep(store.db, 'UPDATE sessions SET ended_at = ? WHERE clerk_id = ? AND ended_at IS NULL').run(isoNow(store), clerkId);
     appendAudit(store.db, { at: isoNow(store), clerkId: actorId, action: active ? 'clerk.activated' : 'clerk.deactivated', entity: 'clerk', entityId: clerkId, payload: {} });
     return clerkView(getClerk(store, clerkId));
   });
@@ -83,7 +83,7 @@ export function setClerkActive(store: Store, actorId: number, clerkId: number, a
 export function unlockClerk(store: Store, actorId: number, clerkId: number): ClerkView {
   return inTransaction(store, () => {
     getClerk(store, clerkId);
-    store.db.prepare('UPDATE clerks SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(clerkId);
+    prep(store.db, 'UPDATE clerks SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(clerkId);
     appendAudit(store.db, { at: isoNow(store), clerkId: actorId, action: 'clerk.unlocked', entity: 'clerk', entityId: clerkId, payload: {} });
     return clerkView(getClerk(store, clerkId));
   });
@@ -93,7 +93,7 @@ export function resetPin(store: Store, actorId: number, clerkId: number, pin: st
   const pinHash = hashPin(pin);
   return inTransaction(store, () => {
     getClerk(store, clerkId);
-    store.db.prepare('UPDATE clerks SET pin_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?').run(pinHash, clerkId);
+    prep(store.db, 'UPDATE clerks SET pin_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?').run(pinHash, clerkId);
     appendAudit(store.db, { at: isoNow(store), clerkId: actorId, action: 'clerk.pin_reset', entity: 'clerk', entityId: clerkId, payload: {} });
     return clerkView(getClerk(store, clerkId));
   });
@@ -128,7 +128,7 @@ function seenMap(store: Store): Map<string, number> {
  * that reaches the limit locks the clerk and is audited. Returns the clerk.
  */
 function checkCredentials(store: Store, personalNo: string, pin: string, action: 'sign_in' | 'unlock'): ClerkRow {
-  const row = store.db.prepare('SELECT * FROM clerks WHERE personal_no = ?').get(personalNo) as ClerkRow | undefined;
+  const row = prep(store.db, 'SELECT * FROM clerks WHERE personal_no = ?').get(personalNo) as ClerkRow | undefined;
   const at = isoNow(store);
   if (!row) {
     checkPin(pin, DUMMY_HASH);
@@ -147,11 +147,11 @@ function checkCredentials(store: Store, personalNo: string, pin: string, action:
       const attempts = fresh.failed_attempts + 1;
       if (attempts >= max) {
         const until = new Date(store.now().getTime() + lockSeconds * 1000).toISOString();
-        store.db.prepare('UPDATE clerks SET failed_attempts = 0, locked_until = ? WHERE id = ?').run(until, row.id);
+        prep(store.db, 'UPDATE clerks SET failed_attempts = 0, locked_until = ? WHERE id = ?').run(until, row.id);
         appendAudit(store.db, { at, clerkId: row.id, action: 'clerk.locked_out', entity: 'clerk', entityId: row.id, payload: { attempts, until } });
         return until;
       }
-      store.db.prepare('UPDATE clerks SET failed_attempts = ? WHERE id = ?').run(attempts, row.id);
+      prep(store.db, 'UPDATE clerks SET failed_attempts = ? WHERE id = ?').run(attempts, row.id);
       appendAudit(store.db, { at, clerkId: row.id, action: `auth.${action}_failed`, entity: 'clerk', entityId: row.id, payload: { attempts } });
       return null;
     });
@@ -167,8 +167,8 @@ export function signIn(store: Store, personalNo: string, pin: string): { session
   const hash = tokenHashOf(token);
   const at = isoNow(store);
   inTransaction(store, () => {
-    store.db.prepare('UPDATE clerks SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(row.id);
-    store.db.prepare('INSERT INTO sessions (token_hash, clerk_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)').run(hash, row.id, at, at);
+    prep(store.db, 'UPDATE clerks SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(row.id);
+    prep(store.db, 'INSERT INTO sessions (token_hash, clerk_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)').run(hash, row.id, at, at);
     appendAudit(store.db, { at, clerkId: row.id, action: 'auth.signed_in', entity: 'clerk', entityId: row.id, payload: {} });
   });
   seenMap(store).set(hash, store.now().getTime());
@@ -182,8 +182,7 @@ export function signIn(store: Store, personalNo: string, pin: string): { session
 export function resolveSession(store: Store, token: string | null | undefined, opts: { allowLocked?: boolean; touch?: boolean } = {}): Session {
   if (!token || token.length > 200) throw new AppError('UNAUTHENTICATED', 'Sign in first');
   const hash = tokenHashOf(token);
-  const row = store.db
-    .prepare('SELECT s.token_hash, s.locked, s.ended_at, s.last_seen_at, s.created_at, c.* FROM sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.token_hash = ?')
+  const row = prep(store.db, 'SELECT s.token_hash, s.locked, s.ended_at, s.last_seen_at, s.created_at, c.* FROM sessions s JOIN clerks c ON c.id = s.clerk_id WHERE s.token_hash = ?')
     .get(hash) as (ClerkRow & { token_hash: string; locked: number; ended_at: string | null; last_seen_at: string; created_at: string }) | undefined;
   if (!row || row.ended_at) throw new AppError('UNAUTHENTICATED', 'The session has ended; sign in again');
   if (row.active !== 1) throw new AppError('CLERK_INACTIVE', 'This clerk account is deactivated');
@@ -208,14 +207,14 @@ export function resolveSession(store: Store, token: string | null | undefined, o
 
 function lockSession(store: Store, hash: string, clerkId: number, why: 'idle' | 'manual'): void {
   inTransaction(store, () => {
-    store.db.prepare('UPDATE sessions SET locked = 1 WHERE token_hash = ?').run(hash);
+    prep(store.db, 'UPDATE sessions SET locked = 1 WHERE token_hash = ?').run(hash);
     appendAudit(store.db, { at: isoNow(store), clerkId, action: 'auth.session_locked', entity: 'clerk', entityId: clerkId, payload: { why } });
   });
 }
 
 function endSession(store: Store, hash: string, clerkId: number, action: string): void {
   inTransaction(store, () => {
-    store.db.prepare('UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL').run(isoNow(store), hash);
+    prep(store.db, 'UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL').run(isoNow(store), hash);
     appendAudit(store.db, { at: isoNow(store), clerkId, action, entity: 'clerk', entityId: clerkId, payload: {} });
   });
   seenMap(store).delete(hash);
@@ -229,8 +228,8 @@ export function unlock(store: Store, session: Session, pin: string): void {
   checkCredentials(store, session.clerk.personalNo, pin, 'unlock');
   const at = isoNow(store);
   inTransaction(store, () => {
-    store.db.prepare('UPDATE clerks SET failed_attempts = 0 WHERE id = ?').run(session.clerk.id);
-    store.db.prepare('UPDATE sessions SET locked = 0, last_seen_at = ? WHERE token_hash = ?').run(at, session.tokenHash);
+    prep(store.db, 'UPDATE clerks SET failed_attempts = 0 WHERE id = ?').run(session.clerk.id);
+    prep(store.db, 'UPDATE sessions SET locked = 0, last_seen_at = ? WHERE token_hash = ?').run(at, session.tokenHash);
     appendAudit(store.db, { at, clerkId: session.clerk.id, action: 'auth.session_unlocked', entity: 'clerk', entityId: session.clerk.id, payload: {} });
   });
   seenMap(store).set(session.tokenHash, store.now().getTime());

@@ -6,6 +6,7 @@
  * concurrently it is sent. One SQLite transaction writes the receipt, its
  * lines, tenders, postings, the audit row and the outbox event.
  */
+import { prep } from '../db/prepared.js';
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 import type { Quote, QuoteLine, Receipt } from '../domain/api.js';
@@ -79,7 +80,7 @@ function requestHash(input: CheckoutInput): string {
 }
 
 function existingReceipt(store: Store, operationId: string, hash: string): Receipt | null {
-  const row = store.db.prepare('SELECT id, request_hash FROM receipts WHERE operation_id = ?').get(operationId) as { id: number; request_hash: string } | undefined;
+  const row = prep(store.db, 'SELECT id, request_hash FROM receipts WHERE operation_id = ?').get(operationId) as { id: number; request_hash: string } | undefined;
   if (!row) return null;
   if (row.request_hash !== hash) {
     throw new AppError('OPERATION_CONFLICT', 'This operation id was already used for a different basket; open the checkout again');
@@ -95,7 +96,7 @@ export function checkout(store: Store, session: Session, input: CheckoutInput): 
 
   const receiptId = inTransaction(store, () => {
     // Checked again inside the write lock: a concurrent twin may have committed meanwhile.
-    const twin = store.db.prepare('SELECT id, request_hash FROM receipts WHERE operation_id = ?').get(input.operationId) as { id: number; request_hash: string } | undefined;
+    const twin = prep(store.db, 'SELECT id, request_hash FROM receipts WHERE operation_id = ?').get(input.operationId) as { id: number; request_hash: string } | undefined;
     if (twin) {
       if (twin.request_hash !== hash) throw new AppError('OPERATION_CONFLICT', 'This operation id was already used for a different basket; open the checkout again');
       return twin.id;
@@ -127,7 +128,7 @@ export function checkout(store: Store, session: Session, input: CheckoutInput): 
     if (change > cash) throw new AppError('TENDER_INVALID', 'Change can only be given from cash', { field: 'tenders' });
 
     const day = businessDayOf(now);
-    const seq = (store.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM receipts WHERE business_day = ?').get(day) as { s: number }).s;
+    const seq = (prep(store.db, 'SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM receipts WHERE business_day = ?').get(day) as { s: number }).s;
     const number = `${branchCode}-${String(counterNo).padStart(2, '0')}-${compactDay(day)}-${String(seq).padStart(4, '0')}`;
 
     const postings: Posting[] = [];
@@ -142,14 +143,13 @@ export function checkout(store: Store, session: Session, input: CheckoutInput): 
     const txId = postTransaction(store.db, { kind: 'sale', tillSessionId: till.id, clerkId: session.clerk.id, reference: number, at, postings });
 
     const id = Number(
-      store.db
-        .prepare(
+      prep(store.db, 
           `INSERT INTO receipts (number, business_day, seq, operation_id, request_hash, transaction_id, till_session_id, clerk_id, total_para, tendered_para, change_para, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(number, day, seq, input.operationId, hash, txId, till.id, session.clerk.id, total, tendered, change, at).lastInsertRowid,
     );
-    const insertItem = store.db.prepare(
+    const insertItem = prep(store.db, 
       `INSERT INTO receipt_items (receipt_id, line_no, item_kind, description, quantity, unit_price_para, amount_para, fee_para, data_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -157,7 +157,7 @@ export function checkout(store: Store, session: Session, input: CheckoutInput): 
       const data = { ...p.line.data, details: p.line.details, warnings: p.line.warnings };
       insertItem.run(id, i + 1, p.input.kind, p.line.description, p.line.quantity, p.line.unitPricePara, p.line.amountPara, p.line.feePara, canonicalJson(data));
     });
-    const insertTender = store.db.prepare('INSERT INTO tenders (receipt_id, type, amount_para, card_ref) VALUES (?, ?, ?, ?)');
+    const insertTender = prep(store.db, 'INSERT INTO tenders (receipt_id, type, amount_para, card_ref) VALUES (?, ?, ?, ?)');
     for (const t of input.tenders) insertTender.run(id, t.type, t.amountPara, t.cardRef ?? null);
     priced.forEach((p, i) => {
       itemKind(p.input.kind).onCommit?.({ ...ctx, receiptId: id, receiptNumber: number, lineNo: i + 1 }, p.input as never, p.line);

@@ -3,6 +3,7 @@
  * digest the audit chain records, so that an edit to a stored receipt is
  * caught by verify even when the postings still balance.
  */
+import { prep } from '../db/prepared.js';
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 import type { Page, QuoteLine, Receipt, ReceiptSummary } from '../domain/api.js';
@@ -38,24 +39,22 @@ interface ItemRow {
 
 /** sha256 over the receipt's stored content: header, lines, tenders and postings. */
 export function receiptDigest(store: Store, receiptId: number): string {
-  const r = store.db
-    .prepare('SELECT number, business_day, seq, operation_id, transaction_id, till_session_id, clerk_id, total_para, tendered_para, change_para, created_at FROM receipts WHERE id = ?')
+  const r = prep(store.db, 'SELECT number, business_day, seq, operation_id, transaction_id, till_session_id, clerk_id, total_para, tendered_para, change_para, created_at FROM receipts WHERE id = ?')
     .get(receiptId);
-  const items = store.db.prepare('SELECT line_no, item_kind, description, quantity, unit_price_para, amount_para, fee_para, data_json FROM receipt_items WHERE receipt_id = ? ORDER BY line_no').all(receiptId);
-  const tenders = store.db.prepare('SELECT type, amount_para, card_ref FROM tenders WHERE receipt_id = ? ORDER BY id').all(receiptId);
-  const postings = store.db
-    .prepare('SELECT p.id, p.account, p.amount_para FROM postings p JOIN receipts r ON r.transaction_id = p.transaction_id WHERE r.id = ? ORDER BY p.id')
+  const items = prep(store.db, 'SELECT line_no, item_kind, description, quantity, unit_price_para, amount_para, fee_para, data_json FROM receipt_items WHERE receipt_id = ? ORDER BY line_no').all(receiptId);
+  const tenders = prep(store.db, 'SELECT type, amount_para, card_ref FROM tenders WHERE receipt_id = ? ORDER BY id').all(receiptId);
+  const postings = prep(store.db, 'SELECT p.id, p.account, p.amount_para FROM postings p JOIN receipts r ON r.transaction_id = p.transaction_id WHERE r.id = ? ORDER BY p.id')
     .all(receiptId);
   return createHash('sha256').update(canonicalJson({ r, items, tenders, postings })).digest('hex');
 }
 
 export function getReceiptById(store: Store, id: number, copy: boolean): Receipt {
-  const r = store.db.prepare('SELECT * FROM receipts WHERE id = ?').get(id) as ReceiptRow | undefined;
+  const r = prep(store.db, 'SELECT * FROM receipts WHERE id = ?').get(id) as ReceiptRow | undefined;
   if (!r) throw new AppError('NOT_FOUND', 'No such receipt');
-  const clerk = store.db.prepare('SELECT id, name, personal_no AS personalNo FROM clerks WHERE id = ?').get(r.clerk_id) as { id: number; name: string; personalNo: string };
-  const items = store.db.prepare('SELECT * FROM receipt_items WHERE receipt_id = ? ORDER BY line_no').all(id) as ItemRow[];
-  const tenders = store.db.prepare('SELECT type, amount_para AS amountPara, card_ref AS cardRef FROM tenders WHERE receipt_id = ? ORDER BY id').all(id) as Receipt['tenders'];
-  const reprints = (store.db.prepare('SELECT COUNT(*) AS n FROM reprints WHERE receipt_id = ?').get(id) as { n: number }).n;
+  const clerk = prep(store.db, 'SELECT id, name, personal_no AS personalNo FROM clerks WHERE id = ?').get(r.clerk_id) as { id: number; name: string; personalNo: string };
+  const items = prep(store.db, 'SELECT * FROM receipt_items WHERE receipt_id = ? ORDER BY line_no').all(id) as ItemRow[];
+  const tenders = prep(store.db, 'SELECT type, amount_para AS amountPara, card_ref AS cardRef FROM tenders WHERE receipt_id = ? ORDER BY id').all(id) as Receipt['tenders'];
+  const reprints = (prep(store.db, 'SELECT COUNT(*) AS n FROM reprints WHERE receipt_id = ?').get(id) as { n: number }).n;
   const [branchCode, counter] = r.number.split('-') as [string, string];
   const lines: QuoteLine[] = items.map((it) => {
     const data = JSON.parse(it.data_json) as { details?: Record<string, string>; warnings?: { code: string; message: string }[] };
@@ -91,7 +90,7 @@ export function getReceiptById(store: Store, id: number, copy: boolean): Receipt
 }
 
 function idOf(store: Store, number: string): number {
-  const row = store.db.prepare('SELECT id FROM receipts WHERE number = ?').get(number) as { id: number } | undefined;
+  const row = prep(store.db, 'SELECT id FROM receipts WHERE number = ?').get(number) as { id: number } | undefined;
   if (!row) throw new AppError('NOT_FOUND', `No receipt ${number}`, { field: 'number' });
   return row.id;
 }
@@ -104,9 +103,8 @@ export function getReceipt(store: Store, number: string, copy = false): Receipt 
 export function listReceipts(store: Store, input: { businessDay?: string | undefined; offset: number; limit: number }): Page<ReceiptSummary> {
   const where = input.businessDay ? 'WHERE r.business_day = ?' : '';
   const args = input.businessDay ? [input.businessDay] : [];
-  const total = (store.db.prepare(`SELECT COUNT(*) AS n FROM receipts r ${where}`).get(...args) as { n: number }).n;
-  const rows = store.db
-    .prepare(
+  const total = (prep(store.db, `SELECT COUNT(*) AS n FROM receipts r ${where}`).get(...args) as { n: number }).n;
+  const rows = prep(store.db, 
       `SELECT r.number, r.created_at AS createdAt, c.name AS clerkName, r.total_para AS totalPara,
               (SELECT COUNT(*) FROM receipt_items i WHERE i.receipt_id = r.id) AS lineCount
        FROM receipts r JOIN clerks c ON c.id = r.clerk_id ${where}
@@ -121,7 +119,7 @@ export function reprintReceipt(store: Store, session: Session, number: string): 
   const id = idOf(store, number);
   inTransaction(store, () => {
     const at = isoNow(store);
-    store.db.prepare('INSERT INTO reprints (receipt_id, clerk_id, created_at) VALUES (?, ?, ?)').run(id, session.clerk.id, at);
+    prep(store.db, 'INSERT INTO reprints (receipt_id, clerk_id, created_at) VALUES (?, ?, ?)').run(id, session.clerk.id, at);
     appendAudit(store.db, { at, clerkId: session.clerk.id, action: 'receipt.reprinted', entity: 'receipt', entityId: id, payload: { number } });
   });
   return getReceiptById(store, id, true);

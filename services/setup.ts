@@ -1,4 +1,5 @@
 /** First-run setup and what the app knows about itself. */
+import { prep } from '../db/prepared.js';
 import { AppError } from '../domain/errors.js';
 import type { SystemInfo } from '../domain/api.js';
 import { uuidv7 } from '../domain/uuid7.js';
@@ -50,8 +51,7 @@ export function initialSetup(store: Store, input: SetupInput): SystemInfo {
     setMeta(store, 'counter_no', String(input.counterNo));
     setMeta(store, 'device_id', uuidv7());
     setMeta(store, 'set_up_at', at);
-    const r = store.db
-      .prepare("INSERT INTO clerks (personal_no, name, role, pin_hash, created_at) VALUES (?, ?, 'supervisor', ?, ?)")
+    const r = prep(store.db, "INSERT INTO clerks (personal_no, name, role, pin_hash, created_at) VALUES (?, ?, 'supervisor', ?, ?)")
       .run(input.supervisor.personalNo, input.supervisor.name, pinHash, at);
     appendAudit(store.db, {
       at,

@@ -2,6 +2,7 @@
  * The Store every service takes: the open database, its folder and a clock.
  * Services return plain data; they never touch Electron or the DOM.
  */
+import { prep } from '../db/prepared.js';
 import { openStore, closeStore, type Db, type OpenResult } from '../db/open.js';
 
 export interface Store {
@@ -39,16 +40,16 @@ export function isoNow(store: Store): string {
 
 /** Reads a meta value (branch code, counter number, device id …). */
 export function getMeta(store: Store, key: string): string | null {
-  const row = store.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = prep(store.db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value ?? null;
 }
 
 export function setMeta(store: Store, key: string, value: string): void {
-  store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  prep(store.db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
 export function getSetting(store: Store, key: string, fallback: string): string {
-  const row = store.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = prep(store.db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value ?? fallback;
 }
 

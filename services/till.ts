@@ -4,6 +4,7 @@
  * the till account's postings; a difference is posted to over/short with the
  * clerk's reason and never silently zeroed.
  */
+import { prep } from '../db/prepared.js';
 import { AppError } from '../domain/errors.js';
 import type { Denomination, DenominationCount, TillView } from '../domain/api.js';
 import { formatMoney } from '../domain/money.js';
@@ -30,7 +31,7 @@ interface TillRow {
 }
 
 export function listDenominations(store: Store): Denomination[] {
-  return (store.db.prepare('SELECT value_para AS valuePara, form FROM denominations WHERE active = 1 ORDER BY value_para DESC, form DESC').all() as Denomination[]);
+  return (prep(store.db, 'SELECT value_para AS valuePara, form FROM denominations WHERE active = 1 ORDER BY value_para DESC, form DESC').all() as Denomination[]);
 }
 
 /** Sums a count by denomination, refusing denominations that are not in the reference table or listed twice. */
@@ -51,15 +52,13 @@ export function sumCount(store: Store, count: DenominationCount): number {
 
 function view(store: Store, row: TillRow): TillView {
   const acct = accounts.till(row.id);
-  const stats = store.db
-    .prepare(
+  const stats = prep(store.db, 
       `SELECT
          COALESCE(SUM(CASE WHEN t.kind = 'sale' THEN 1 ELSE 0 END), 0) AS sales
        FROM ledger_transactions t WHERE t.till_session_id = ?`,
     )
     .get(row.id) as { sales: number };
-  const flows = store.db
-    .prepare(
+  const flows = prep(store.db, 
       `SELECT
          COALESCE(SUM(CASE WHEN p.account = ? AND p.amount_para > 0 THEN p.amount_para END), 0) AS cash_in,
          COALESCE(SUM(CASE WHEN p.account = ? AND p.amount_para < 0 THEN -p.amount_para END), 0) AS cash_out,
@@ -87,7 +86,7 @@ function view(store: Store, row: TillRow): TillView {
 }
 
 export function openTillRow(store: Store, clerkId: number): TillRow | null {
-  return (store.db.prepare('SELECT * FROM till_sessions WHERE clerk_id = ? AND closed_at IS NULL').get(clerkId) as TillRow | undefined) ?? null;
+  return (prep(store.db, 'SELECT * FROM till_sessions WHERE clerk_id = ? AND closed_at IS NULL').get(clerkId) as TillRow | undefined) ?? null;
 }
 
 /** The clerk's open till, or TILL_NOT_OPEN. */
@@ -109,8 +108,7 @@ export function openTill(store: Store, session: Session, count: DenominationCoun
     const at = isoNow(store);
     const day = businessDayOf(store.now());
     const id = Number(
-      store.db
-        .prepare('INSERT INTO till_sessions (clerk_id, business_day, opened_at, opening_count_json, float_para) VALUES (?, ?, ?, ?, ?)')
+      prep(store.db, 'INSERT INTO till_sessions (clerk_id, business_day, opened_at, opening_count_json, float_para) VALUES (?, ?, ?, ?, ?)')
         .run(session.clerk.id, day, at, JSON.stringify(count), floatPara).lastInsertRowid,
     );
     postTransaction(store.db, {
@@ -131,7 +129,7 @@ export function openTill(store: Store, session: Session, count: DenominationCoun
 }
 
 export function getTill(store: Store, id: number): TillRow {
-  const row = store.db.prepare('SELECT * FROM till_sessions WHERE id = ?').get(id) as TillRow | undefined;
+  const row = prep(store.db, 'SELECT * FROM till_sessions WHERE id = ?').get(id) as TillRow | undefined;
   if (!row) throw new AppError('NOT_FOUND', `No till session ${id}`);
   return row;
 }
@@ -204,8 +202,7 @@ export function closeTill(store: Store, session: Session, input: { count: Denomi
         { account: accounts.vault, amountPara: counted },
       ],
     });
-    store.db
-      .prepare(
+    prep(store.db, 
         'UPDATE till_sessions SET closed_at = ?, closing_count_json = ?, expected_para = ?, counted_para = ?, difference_para = ?, difference_reason = ? WHERE id = ? AND closed_at IS NULL',
       )
       .run(at, JSON.stringify(input.count), expected, counted, difference, difference === 0 ? null : reason, till.id);
@@ -224,5 +221,5 @@ export function closeTill(store: Store, session: Session, input: { count: Denomi
 }
 
 export function listTills(store: Store, businessDay: string): TillView[] {
-  return (store.db.prepare('SELECT * FROM till_sessions WHERE business_day = ? ORDER BY id').all(businessDay) as TillRow[]).map((r) => view(store, r));
+  return (prep(store.db, 'SELECT * FROM till_sessions WHERE business_day = ? ORDER BY id').all(businessDay) as TillRow[]).map((r) => view(store, r));
 }

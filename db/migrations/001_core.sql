@@ -101,6 +101,7 @@ CREATE TABLE ledger_transactions (
   reference       TEXT,
   created_at      TEXT NOT NULL
 ) STRICT;
+CREATE INDEX ledger_transactions_by_till ON ledger_transactions (till_session_id);
 
 CREATE TABLE postings (
   id             INTEGER PRIMARY KEY,
@@ -127,7 +128,6 @@ CREATE TABLE receipts (
   created_at      TEXT NOT NULL,
   UNIQUE (business_day, seq)
 ) STRICT;
-CREATE INDEX receipts_by_day ON receipts (business_day, seq);
 
 CREATE TABLE receipt_items (
   id               INTEGER PRIMARY KEY,
@@ -150,6 +150,7 @@ CREATE TABLE tenders (
   amount_para INTEGER NOT NULL CHECK (amount_para > 0),
   card_ref    TEXT
 ) STRICT;
+CREATE INDEX tenders_by_receipt ON tenders (receipt_id);
 
 CREATE TABLE reprints (
   id         INTEGER PRIMARY KEY,
@@ -157,6 +158,7 @@ CREATE TABLE reprints (
   clerk_id   INTEGER NOT NULL REFERENCES clerks (id),
   created_at TEXT NOT NULL
 ) STRICT;
+CREATE INDEX reprints_by_receipt ON reprints (receipt_id);
 
 -- Hash-chained audit log: hash = sha256(prev_hash || canonical row text).
 CREATE TABLE audit_log (
