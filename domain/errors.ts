@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'TILL_CLOSED',
   'DIFFERENCE_REASON_REQUIRED',
   'COUNT_MISMATCH',
+  'TILL_CASH_SHORT',
   // counter
   'EMPTY_BASKET',
   'ITEM_KIND_UNKNOWN',
@@ -46,6 +47,29 @@ export const ERROR_CODES = [
   'DB_NEWER_THAN_APP',
   'DB_CORRUPT',
   'DB_READ_ONLY',
+  // payment slip parsing (account, reference, payment code, IPS QR, JMBG, fees)
+  'IPS_QR_INVALID',
+  'ACCOUNT_INVALID',
+  'REFERENCE_INVALID',
+  'REFERENCE_MODEL_UNKNOWN',
+  'PAYMENT_CODE_INVALID',
+  'JMBG_INVALID',
+  'FEE_BANDS_INVALID',
+  // sync (branch ⇄ central)
+  'SYNC_NOT_ENROLLED',
+  'SYNC_ENROLL_INVALID',
+  'SYNC_ENROLL_EXPIRED',
+  'SYNC_ENROLL_USED',
+  'SYNC_AUTH_REQUIRED',
+  'SYNC_UNKNOWN_DEVICE',
+  'SYNC_BAD_SIGNATURE',
+  'SYNC_CLOCK_SKEW',
+  'SYNC_REPLAY',
+  'SYNC_GAP',
+  'SYNC_MALFORMED',
+  'SYNC_SEQ_CONFLICT',
+  'SYNC_UNREACHABLE',
+  'SYNC_SERVER_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
