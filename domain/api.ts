@@ -181,6 +181,53 @@ export interface VerifyReport {
   discrepancies: { tillSessionId: number; clerkName: string; businessDay: string; expectedPara: number; countedPara: number; differencePara: number; reason: string }[];
 }
 
+export interface Biller {
+  id: number;
+  name: string;
+  account: string;
+  defaultPaymentCode: string | null;
+  model: string;
+  referencePattern: string | null;
+  feeException: 'none' | 'fixed' | null;
+  feeFixedPara: number | null;
+  active: boolean;
+  sample: boolean;
+}
+
+export interface FeeBandView {
+  fromPara: number;
+  toPara: number | null;
+  fixedPara: number;
+  percentBp: number;
+  minPara: number;
+  maxPara: number | null;
+}
+
+export interface FeeTable {
+  service: string;
+  validFrom: string;
+  sample: boolean;
+  bands: FeeBandView[];
+}
+
+export interface Cutoff {
+  bankCode: string;
+  bankName: string;
+  cutoff: string;
+  sample: boolean;
+}
+
+const feeBandInput = z
+  .object({
+    fromPara: para,
+    toPara: para.nullable(),
+    fixedPara: para,
+    percentBp: z.number().int().min(0).max(10000),
+    minPara: para,
+    maxPara: para.nullable(),
+  })
+  .strict();
+
 // ---- the contract --------------------------------------------------------
 
 export const api = {
@@ -278,6 +325,54 @@ export const api = {
   'receipts.reprint': def<Receipt>()('clerk', z.object({ number: receiptNumber }).strict(), true),
   'receipts.html': def<{ html: string }>()('clerk', z.object({ number: receiptNumber, copy: z.boolean().default(false) }).strict()),
   'receipts.pdf': def<{ pdfBase64: string }>()('clerk', z.object({ number: receiptNumber, copy: z.boolean().default(false) }).strict()),
+
+  'payments.lookupBiller': def<Biller | null>()('clerk', z.object({ account: z.string().max(40) }).strict()),
+  'payments.billers': def<Page<Biller>>()(
+    'clerk',
+    z
+      .object({
+        query: z.string().max(70).optional(),
+        offset: z.number().int().min(0).max(10_000_000).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+  ),
+  'payments.saveBiller': def<Biller>()(
+    'supervisor',
+    z
+      .object({
+        id: z.number().int().positive().optional(),
+        name: text(70),
+        account: z.string().max(40),
+        defaultPaymentCode: z.string().regex(/^\d{3}$/, 'payment code: 3 digits').nullable().optional(),
+        model: z.string().regex(/^(\d{2})?$/, 'model: 2 digits or empty').optional(),
+        referencePattern: z.string().max(200).nullable().optional(),
+        feeException: z.enum(['none', 'fixed']).nullable().optional(),
+        feeFixedPara: para.nullable().optional(),
+        active: z.boolean().optional(),
+      })
+      .strict(),
+    true,
+  ),
+  'payments.feeTable': def<FeeTable | null>()('clerk', empty),
+  'payments.replaceFeeTable': def<FeeTable>()('supervisor', z.object({ bands: z.array(feeBandInput).min(1).max(20) }).strict(), true),
+  'payments.cutoffs': def<Cutoff[]>()('clerk', empty),
+  'payments.saveCutoff': def<Cutoff[]>()(
+    'supervisor',
+    z
+      .object({
+        bankCode: z.string().regex(/^\d{3}$/, 'bank code: 3 digits'),
+        bankName: text(70),
+        cutoff: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'cut-off: HH:MM'),
+      })
+      .strict(),
+    true,
+  ),
+  /** The A6 payment confirmation of one bill on a receipt, with its IPS QR. */
+  'payments.confirmation': def<{ html: string }>()(
+    'clerk',
+    z.object({ number: receiptNumber, lineNo: z.number().int().min(1).max(100), copy: z.boolean().default(false) }).strict(),
+  ),
 
   'system.verify': def<VerifyReport>()('supervisor', empty),
 } as const;

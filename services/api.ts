@@ -14,6 +14,7 @@ import * as counter from './counter.js';
 import * as receipts from './receipts.js';
 import { renderReceiptHtml, renderReceiptPdf } from './receiptPrint.js';
 import { currentTariffs } from './tariffs.js';
+import * as payments from './payments.js';
 import { initialSetup, requireSetUp, systemInfo } from './setup.js';
 import { verifyStore } from './verify.js';
 import { type Store, getSettingNumber, isoNow, inTransaction } from './store.js';
@@ -91,6 +92,15 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'receipts.reprint': (store, input, ctx) => receipts.reprintReceipt(store, s(ctx), input.number),
   'receipts.html': (store, input) => ({ html: renderReceiptHtml(receipts.getReceipt(store, input.number, input.copy)) }),
   'receipts.pdf': async (store, input) => ({ pdfBase64: (await renderReceiptPdf(receipts.getReceipt(store, input.number, input.copy))).toString('base64') }),
+
+  'payments.lookupBiller': (store, input) => payments.lookupBiller(store, input.account),
+  'payments.billers': (store, input) => payments.listBillers(store, input),
+  'payments.saveBiller': (store, input, ctx) => payments.saveBiller(store, s(ctx).clerk.id, input),
+  'payments.feeTable': (store) => payments.feeTableAt(store, 'bill_payment', isoNow(store)),
+  'payments.replaceFeeTable': (store, input, ctx) => payments.replaceFeeTable(store, s(ctx).clerk.id, 'bill_payment', input.bands),
+  'payments.cutoffs': (store) => payments.listCutoffs(store),
+  'payments.saveCutoff': (store, input, ctx) => payments.saveCutoff(store, s(ctx).clerk.id, input),
+  'payments.confirmation': async (store, input) => ({ html: await payments.confirmationFor(store, input.number, input.lineNo, input.copy) }),
 
   'system.verify': (store) => verifyStore(store),
 };
