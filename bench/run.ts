@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   if (want('ipsqr')) {
     await optional('ipsqr', 'ipsqr.bench.ts', async (m) => {
       const f = (await (m.runIpsQrBench as () => Promise<Figures>)()) as Figures;
-      for (const [k, v] of Object.entries(f)) record(k, v, k.endsWith('ratio') ? 'x' : '/s');
+      for (const [k, v] of Object.entries(f)) record(k, v, k.includes('ratio') ? 'x' : '/s');
     });
   }
   if (want('sync')) {
