@@ -119,7 +119,7 @@ CREATE TABLE receipts (
   seq             INTEGER NOT NULL CHECK (seq > 0),
   operation_id    TEXT NOT NULL UNIQUE,
   request_hash    TEXT NOT NULL,
-  transaction_id  INTEGER NOT NULL UNIQUE REFERENCES ledger_transactions (id),
+  transaction_id  INTEGER NOT NULL REFERENCES ledger_transactions (id),
   till_session_id INTEGER NOT NULL REFERENCES till_sessions (id),
   clerk_id        INTEGER NOT NULL REFERENCES clerks (id),
   total_para      INTEGER NOT NULL,
@@ -170,13 +170,13 @@ CREATE TABLE audit_log (
   entity_id  TEXT,
   payload    TEXT NOT NULL,
   prev_hash  TEXT NOT NULL,
-  hash       TEXT NOT NULL UNIQUE
+  hash       TEXT NOT NULL
 ) STRICT;
 
 -- Outbox: per-device sequence, written in the same transaction as the change.
 CREATE TABLE outbox (
   seq            INTEGER PRIMARY KEY AUTOINCREMENT,
-  event_id       TEXT NOT NULL UNIQUE,
+  event_id       TEXT NOT NULL,
   type           TEXT NOT NULL,
   payload        TEXT NOT NULL,
   created_at     TEXT NOT NULL,
@@ -184,7 +184,6 @@ CREATE TABLE outbox (
   set_aside_at   TEXT,
   set_aside_reason TEXT
 );
-CREATE INDEX outbox_pending ON outbox (seq) WHERE acked_at IS NULL AND set_aside_at IS NULL;
 
 -- Append-only: money rows and the audit chain are never updated or deleted by the app.
 CREATE TRIGGER receipts_no_update BEFORE UPDATE ON receipts BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END;
