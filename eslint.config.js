@@ -4,10 +4,10 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const layer = (from, forbidden) => ({
+const layer = (from, forbidden, allowTypeImports = false) => ({
   files: [`${from}/**/*.{ts,tsx,cts}`],
   rules: {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((f) => ({ group: [`**/${f}/*`, `**/${f}`], message: `${from}/ may not import ${f}/ (see DESIGN.md "Layout")` })) }],
+    'no-restricted-imports': ['error', { patterns: forbidden.map((f) => ({ group: [`**/${f}/*`, `**/${f}`], message: `${from}/ may not import ${f}/ (see DESIGN.md "Layout")`, allowTypeImports })) }],
   },
 });
 
@@ -29,6 +29,6 @@ export default tseslint.config(
   layer('domain', ['db', 'services', 'electron', 'renderer', 'server']),
   layer('db', ['services', 'electron', 'renderer', 'server']),
   layer('services', ['electron', 'renderer', 'server']),
-  layer('renderer', ['db', 'services', 'electron', 'server']),
+  layer('renderer', ['db', 'services', 'electron', 'server'], true), // type-only: the preload bridge's type
   layer('server', ['db', 'services', 'electron', 'renderer']),
 );

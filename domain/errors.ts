@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'DB_NEWER_THAN_APP',
   'DB_CORRUPT',
   'DB_READ_ONLY',
+  // printing
+  'PRINT_FAILED',
   // payment slip parsing (account, reference, payment code, IPS QR, JMBG, fees)
   'IPS_QR_INVALID',
   'ACCOUNT_INVALID',
