@@ -246,7 +246,7 @@ export const api = {
 
   'auth.signIn': def<SignInResult>()('public', z.object({ personalNo, pin }).strict(), true),
   'auth.signOut': def<{ signedOut: true }>()('clerk', empty, true),
-  'auth.me': def<{ clerk: ClerkView; idleLockSeconds: number; till: TillView | null }>()('clerk', empty),
+  'auth.me': def<{ clerk: ClerkView; idleLockSeconds: number; locked: boolean; till: TillView | null }>()('clerk', empty),
   'auth.lock': def<{ locked: true }>()('clerk', empty, true),
   /** Allowed on a locked session: the PIN of the session's own clerk unlocks it. */
   'auth.unlock': def<{ unlocked: true }>()('clerk', z.object({ pin }).strict(), true),

@@ -16,7 +16,7 @@ function newest(dir) {
 
 export async function ensureRendererBuilt({ force = false } = {}) {
   const out = path.join(root, 'dist-renderer', 'index.html');
-  const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'domain')));
+  const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'domain')), fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs);
   if (!force && fs.existsSync(out) && fs.statSync(out).mtimeMs >= sources) return;
   const { build } = await import('vite');
   await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });

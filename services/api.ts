@@ -46,6 +46,7 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'auth.me': (store, _i, ctx) => ({
     clerk: s(ctx).clerk,
     idleLockSeconds: getSettingNumber(store, 'idle_lock_seconds', 300),
+    locked: s(ctx).locked,
     till: s(ctx).locked ? null : till.tillStatus(store, s(ctx).clerk.id),
   }),
   'auth.lock': (store, _i, ctx) => {

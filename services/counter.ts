@@ -79,12 +79,17 @@ function requestHash(input: CheckoutInput): string {
   return createHash('sha256').update(canonicalJson({ items: input.items, tenders: input.tenders, expectedTotalPara: input.expectedTotalPara })).digest('hex');
 }
 
+/** The sale already went through under this id with another basket or tender: say which receipt it made, so it is never sold twice. */
+function operationConflict(number: string): AppError {
+  return new AppError('OPERATION_CONFLICT', `This checkout was already completed as receipt ${number}, with a different basket or payment. Look that receipt up before selling again.`, {
+    details: { receiptNumber: number },
+  });
+}
+
 function existingReceipt(store: Store, operationId: string, hash: string): Receipt | null {
-  const row = prep(store.db, 'SELECT id, request_hash FROM receipts WHERE operation_id = ?').get(operationId) as { id: number; request_hash: string } | undefined;
+  const row = prep(store.db, 'SELECT id, number, request_hash FROM receipts WHERE operation_id = ?').get(operationId) as { id: number; number: string; request_hash: string } | undefined;
   if (!row) return null;
-  if (row.request_hash !== hash) {
-    throw new AppError('OPERATION_CONFLICT', 'This operation id was already used for a different basket; open the checkout again');
-  }
+  if (row.request_hash !== hash) throw operationConflict(row.number);
   return getReceiptById(store, row.id, false);
 }
 
@@ -96,9 +101,9 @@ export function checkout(store: Store, session: Session, input: CheckoutInput): 
 
   const receiptId = inTransaction(store, () => {
     // Checked again inside the write lock: a concurrent twin may have committed meanwhile.
-    const twin = prep(store.db, 'SELECT id, request_hash FROM receipts WHERE operation_id = ?').get(input.operationId) as { id: number; request_hash: string } | undefined;
+    const twin = prep(store.db, 'SELECT id, number, request_hash FROM receipts WHERE operation_id = ?').get(input.operationId) as { id: number; number: string; request_hash: string } | undefined;
     if (twin) {
-      if (twin.request_hash !== hash) throw new AppError('OPERATION_CONFLICT', 'This operation id was already used for a different basket; open the checkout again');
+      if (twin.request_hash !== hash) throw operationConflict(twin.number);
       return twin.id;
     }
     const till = requireOpenTill(store, session.clerk.id);

@@ -1,0 +1,5 @@
+/** Every item kind this build sells. A new service adds its import here. */
+import './postalFee.js';
+
+export { kindUis, kindUi, lineName, visibleDetails, registerKindUi } from './registry.js';
+export type { KindUi, KindPanelProps } from './registry.js';
