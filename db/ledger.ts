@@ -4,7 +4,10 @@
  * biller) are sums of postings, never stored counters.
  */
 import type { Statement } from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import type { Db } from './open.js';
+import { canonicalJson } from './audit.js';
+import { prep as prepOnce } from './prepared.js';
 
 export interface Posting {
   account: string;
@@ -61,4 +64,15 @@ export function postTransaction(db: Db, t: NewTransaction): number {
 
 export function balanceOf(db: Db, account: string): number {
   return (stmts(db).balance.get(account) as { b: number }).b;
+}
+
+/**
+ * sha256 over a ledger transaction's row and its postings. The audit row of
+ * the operation that wrote it records this, so verify catches an edit that
+ * keeps the postings balanced (moving money between two accounts).
+ */
+export function transactionDigest(db: Db, transactionId: number): string {
+  const tx = prepOnce(db, 'SELECT id, kind, till_session_id, clerk_id, reference, created_at FROM ledger_transactions WHERE id = ?').get(transactionId);
+  const postings = prepOnce(db, 'SELECT id, account, amount_para FROM postings WHERE transaction_id = ? ORDER BY id').all(transactionId);
+  return createHash('sha256').update(canonicalJson({ tx, postings })).digest('hex');
 }

@@ -45,7 +45,8 @@ export function receiptDigest(store: Store, receiptId: number): string {
   const tenders = prep(store.db, 'SELECT type, amount_para, card_ref FROM tenders WHERE receipt_id = ? ORDER BY id').all(receiptId);
   const postings = prep(store.db, 'SELECT p.id, p.account, p.amount_para FROM postings p JOIN receipts r ON r.transaction_id = p.transaction_id WHERE r.id = ? ORDER BY p.id')
     .all(receiptId);
-  return createHash('sha256').update(canonicalJson({ r, items, tenders, postings })).digest('hex');
+  const tx = prep(store.db, 'SELECT t.id, t.kind, t.till_session_id, t.clerk_id, t.reference, t.created_at FROM ledger_transactions t JOIN receipts r ON r.transaction_id = t.id WHERE r.id = ?').get(receiptId);
+  return createHash('sha256').update(canonicalJson({ r, items, tenders, postings, tx })).digest('hex');
 }
 
 export function getReceiptById(store: Store, id: number, copy: boolean): Receipt {

@@ -10,7 +10,7 @@ import type { Denomination, DenominationCount, TillView } from '../domain/api.js
 import { formatMoney } from '../domain/money.js';
 import { appendAudit } from '../db/audit.js';
 import { appendOutbox } from '../db/outbox.js';
-import { accounts, balanceOf, postTransaction } from '../db/ledger.js';
+import { accounts, balanceOf, postTransaction, transactionDigest } from '../db/ledger.js';
 import { businessDayOf } from './clock.js';
 import { type Store, inTransaction, isoNow } from './store.js';
 import type { Session } from './auth.js';
@@ -111,7 +111,7 @@ export function openTill(store: Store, session: Session, count: DenominationCoun
       prep(store.db, 'INSERT INTO till_sessions (clerk_id, business_day, opened_at, opening_count_json, float_para) VALUES (?, ?, ?, ?, ?)')
         .run(session.clerk.id, day, at, JSON.stringify(count), floatPara).lastInsertRowid,
     );
-    postTransaction(store.db, {
+    const txId = postTransaction(store.db, {
       kind: 'till.open',
       tillSessionId: id,
       clerkId: session.clerk.id,
@@ -121,7 +121,7 @@ export function openTill(store: Store, session: Session, count: DenominationCoun
         { account: accounts.vault, amountPara: -floatPara },
       ],
     });
-    appendAudit(store.db, { at, clerkId: session.clerk.id, action: 'till.opened', entity: 'till_session', entityId: id, payload: { floatPara, count } });
+    appendAudit(store.db, { at, clerkId: session.clerk.id, action: 'till.opened', entity: 'till_session', entityId: id, payload: { clerkId: session.clerk.id, businessDay: day, floatPara, count, ledger: [{ id: txId, digest: transactionDigest(store.db, txId) }] } });
     appendOutbox(store.db, 'till.opened', { tillSessionId: id, clerk: session.clerk.personalNo, businessDay: day, floatPara, at }, at);
     return id;
   });
@@ -157,7 +157,7 @@ export function remittance(store: Store, session: Session, input: { direction: '
         { account: accounts.vault, amountPara: -sign * input.amountPara },
       ],
     });
-    appendAudit(store.db, { at, clerkId: session.clerk.id, action: `till.remittance_${input.direction}`, entity: 'ledger_transaction', entityId: txId, payload: { tillSessionId: till.id, amountPara: input.amountPara, reference: input.reference } });
+    appendAudit(store.db, { at, clerkId: session.clerk.id, action: `till.remittance_${input.direction}`, entity: 'ledger_transaction', entityId: txId, payload: { tillSessionId: till.id, amountPara: input.amountPara, reference: input.reference, ledger: [{ id: txId, digest: transactionDigest(store.db, txId) }] } });
     appendOutbox(store.db, `till.remittance_${input.direction}`, { tillSessionId: till.id, amountPara: input.amountPara, reference: input.reference, at }, at);
     return till.id;
   });
@@ -179,8 +179,9 @@ export function closeTill(store: Store, session: Session, input: { count: Denomi
       });
     }
     const at = isoNow(store);
+    const ledger: { id: number; digest: string }[] = [];
     if (difference !== 0) {
-      postTransaction(store.db, {
+      const diffTx = postTransaction(store.db, {
         kind: 'till.difference',
         tillSessionId: till.id,
         clerkId: session.clerk.id,
@@ -191,8 +192,9 @@ export function closeTill(store: Store, session: Session, input: { count: Denomi
           { account: accounts.overShort, amountPara: -difference },
         ],
       });
+      ledger.push({ id: diffTx, digest: transactionDigest(store.db, diffTx) });
     }
-    postTransaction(store.db, {
+    const closeTx = postTransaction(store.db, {
       kind: 'till.close',
       tillSessionId: till.id,
       clerkId: session.clerk.id,
@@ -202,6 +204,7 @@ export function closeTill(store: Store, session: Session, input: { count: Denomi
         { account: accounts.vault, amountPara: counted },
       ],
     });
+    ledger.push({ id: closeTx, digest: transactionDigest(store.db, closeTx) });
     prep(store.db, 
         'UPDATE till_sessions SET closed_at = ?, closing_count_json = ?, expected_para = ?, counted_para = ?, difference_para = ?, difference_reason = ? WHERE id = ? AND closed_at IS NULL',
       )
@@ -212,7 +215,7 @@ export function closeTill(store: Store, session: Session, input: { count: Denomi
       action: 'till.closed',
       entity: 'till_session',
       entityId: till.id,
-      payload: { expectedPara: expected, countedPara: counted, differencePara: difference, reason: difference === 0 ? null : reason, count: input.count },
+      payload: { expectedPara: expected, countedPara: counted, differencePara: difference, reason: difference === 0 ? null : reason, count: input.count, ledger },
     });
     appendOutbox(store.db, 'till.closed', { tillSessionId: till.id, expectedPara: expected, countedPara: counted, differencePara: difference, reason: difference === 0 ? null : reason, at }, at);
     return till.id;

@@ -196,5 +196,8 @@ CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings BEGIN SELECT RAISE(A
 CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;
 CREATE TRIGGER ledger_transactions_no_update BEFORE UPDATE ON ledger_transactions BEGIN SELECT RAISE(ABORT, 'ledger transactions are append-only'); END;
 CREATE TRIGGER ledger_transactions_no_delete BEFORE DELETE ON ledger_transactions BEGIN SELECT RAISE(ABORT, 'ledger transactions are append-only'); END;
+-- A till session is written at opening and completed once at closing; after that it is fixed.
+CREATE TRIGGER till_sessions_no_update_after_close BEFORE UPDATE ON till_sessions WHEN OLD.closed_at IS NOT NULL BEGIN SELECT RAISE(ABORT, 'a closed till session is final'); END;
+CREATE TRIGGER till_sessions_no_delete BEFORE DELETE ON till_sessions BEGIN SELECT RAISE(ABORT, 'till sessions are never deleted'); END;
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
