@@ -33,10 +33,11 @@ CREATE TABLE sync_reference (
   PRIMARY KEY (dataset, key)
 ) STRICT;
 
--- The push reads the next unacknowledged rows in seq order, set-aside rows
--- included (they are declared to the server); this index keeps that read off
--- the acknowledged history however long it grows.
-CREATE INDEX outbox_unacked ON outbox (seq) WHERE acked_at IS NULL;
+-- Set-aside events for the supervisor's list. A partial index: a checkout's new
+-- outbox row (never set aside) adds nothing to it. The push itself needs no
+-- index: it reads by seq from sync_state.push_floor, below which every row is
+-- acknowledged (services/sync/state.ts).
+CREATE INDEX outbox_set_aside ON outbox (seq) WHERE set_aside_at IS NOT NULL;
 
 INSERT OR IGNORE INTO settings (key, value) VALUES
   ('sync_batch_max_events', '500'),
