@@ -217,6 +217,47 @@ export interface Cutoff {
   sample: boolean;
 }
 
+export interface SyncStatusView {
+  enrolled: boolean;
+  deviceId: string | null;
+  serverUrl: string | null;
+  pending: number;
+  setAside: number;
+  lastSuccessAt: string | null;
+  lastAttemptAt: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  catchingUp: { done: number; total: number } | null;
+  running: boolean;
+  nextAttemptAt: string | null;
+}
+
+export interface SyncRunView {
+  pushed: number;
+  setAside: number;
+  rewound: number;
+  pulled: number;
+  pending: number;
+  pullProblems: string[];
+}
+
+export interface SetAsideView {
+  seq: number;
+  eventId: string;
+  type: string;
+  createdAt: string;
+  setAsideAt: string;
+  reason: string;
+  declared: boolean;
+}
+
+export interface RequestStatusView {
+  entity: string;
+  ref: string;
+  status: string;
+  at: string;
+  receivedAt: string;
+}
+
 const feeBandInput = z
   .object({
     fromPara: para,
@@ -372,6 +413,28 @@ export const api = {
   'payments.confirmation': def<{ html: string }>()(
     'clerk',
     z.object({ number: receiptNumber, lineNo: z.number().int().min(1).max(100), copy: z.boolean().default(false) }).strict(),
+  ),
+
+  /** Trades a one-time enrollment code from the centre for this counter's device secret. */
+  'sync.enroll': def<SyncStatusView>()(
+    'supervisor',
+    z
+      .object({
+        serverUrl: z.string().trim().min(1).max(200),
+        code: z.string().trim().min(1).max(64),
+      })
+      .strict(),
+    true,
+  ),
+  'sync.status': def<SyncStatusView>()('clerk', empty),
+  'sync.now': def<SyncRunView>()('clerk', empty, true),
+  'sync.setAside': def<SetAsideView[]>()('supervisor', empty),
+  'sync.retrySetAside': def<SetAsideView>()('supervisor', z.object({ seq: z.number().int().positive() }).strict(), true),
+  'sync.retryAllSetAside': def<{ count: number }>()('supervisor', empty, true),
+  /** A telegram's or an eID request's state as last reported by the centre. */
+  'status.lookup': def<RequestStatusView | null>()(
+    'clerk',
+    z.object({ entity: z.enum(['telegram', 'eid']), ref: z.string().trim().min(1).max(64) }).strict(),
   ),
 
   'system.verify': def<VerifyReport>()('supervisor', empty),

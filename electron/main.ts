@@ -13,6 +13,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, type Brow
 import { AppError } from '../domain/errors.js';
 import { createDispatcher, type Logger } from '../services/api.js';
 import { openCounterStore, type OpenedStore } from '../services/store.js';
+import { ensureSyncAgent } from '../services/syncRuntime.js';
 import { MENU_CHANNEL, registerIpc } from './ipc.js';
 import type { MenuCommand } from './bridge.js';
 import { menuLanguageFor, menuTemplate } from './menu.js';
@@ -153,6 +154,8 @@ export async function start(opts: StartOptions = {}): Promise<RunningApp | null>
     return null;
   }
   const dispatcher = createDispatcher(store, { log });
+  // Sync runs in the main process beside the store; not yet enrolled, it waits for sync.enroll.
+  const syncAgent = ensureSyncAgent(store);
 
   secureSession(session.defaultSession, warn);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(RENDERER_DIR));
@@ -170,6 +173,7 @@ export async function start(opts: StartOptions = {}): Promise<RunningApp | null>
 
   app.on('will-quit', () => {
     unregisterIpc();
+    void syncAgent?.stop();
     store.close();
   });
 

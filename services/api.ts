@@ -15,6 +15,8 @@ import * as receipts from './receipts.js';
 import { renderReceiptHtml, renderReceiptPdf } from './receiptPrint.js';
 import { currentTariffs } from './tariffs.js';
 import * as payments from './payments.js';
+import * as sync from './sync/index.js';
+import { ensureSyncAgent } from './syncRuntime.js';
 import { initialSetup, requireSetUp, systemInfo } from './setup.js';
 import { verifyStore } from './verify.js';
 import { type Store, getSettingNumber, isoNow, inTransaction } from './store.js';
@@ -102,6 +104,27 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'payments.cutoffs': (store) => payments.listCutoffs(store),
   'payments.saveCutoff': (store, input, ctx) => payments.saveCutoff(store, s(ctx).clerk.id, input),
   'payments.confirmation': async (store, input) => ({ html: await payments.confirmationFor(store, input.number, input.lineNo, input.copy) }),
+
+  'sync.enroll': async (store, input) => {
+    requireSetUp(store);
+    await sync.enrollDevice(store, input.serverUrl, input.code);
+    ensureSyncAgent(store);
+    return sync.getSyncStatus(store);
+  },
+  'sync.status': (store) => sync.getSyncStatus(store),
+  'sync.now': (store) => sync.syncNow(store),
+  'sync.setAside': (store) => sync.listSetAside(store),
+  'sync.retrySetAside': (store, input, ctx) => {
+    const r = sync.retrySetAside(store, input.seq, { clerkId: s(ctx).clerk.id });
+    ensureSyncAgent(store)?.connectionRestored();
+    return r;
+  },
+  'sync.retryAllSetAside': (store, _i, ctx) => {
+    const r = sync.retryAllSetAside(store, { clerkId: s(ctx).clerk.id });
+    ensureSyncAgent(store)?.connectionRestored();
+    return r;
+  },
+  'status.lookup': (store, input) => sync.getStatus(store, input.entity, input.ref),
 
   'system.verify': (store) => verifyStore(store),
 };

@@ -2,6 +2,7 @@
 import { openCounterStore, type OpenedStore } from './store.js';
 import { createDispatcher, type Logger } from './api.js';
 import { randomToken, startHttpTransport, type RunningHttp } from './transport/http.js';
+import { ensureSyncAgent, stopSyncAgent } from './syncRuntime.js';
 
 export interface BrowserMode {
   store: OpenedStore;
@@ -16,12 +17,14 @@ export async function startBrowserMode(opts: { dataDir: string; port?: number; t
   try {
     const dispatcher = createDispatcher(store, opts.log ? { log: opts.log } : {});
     const http = await startHttpTransport({ dispatcher, token, port: opts.port ?? 0, staticDir: opts.staticDir ?? null });
+    ensureSyncAgent(store);
     return {
       store,
       http,
       token,
       stop: async () => {
         await http.close();
+        await stopSyncAgent(store);
         store.close();
       },
     };

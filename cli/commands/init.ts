@@ -1,7 +1,8 @@
 /** `postdesk init`: first-run setup of the counter, the same as the first-run screen. */
 import type { z } from 'zod';
 import { api } from '../../domain/api.js';
-import { initialSetup } from '../../services/setup.js';
+import { initialSetup, isSetUp } from '../../services/setup.js';
+import { enrollDevice } from '../../services/sync/index.js';
 import { openCounterStore } from '../../services/store.js';
 import { type Command, CliError, EXIT, printJson, readLine, readSecret, refuseWhileRunning, requiredOption, stringOption, usageError } from './common.js';
 
@@ -29,7 +30,9 @@ async function pinFrom(ctx: Parameters<Command['run']>[0]): Promise<string> {
 export const initCommand: Command = {
   name: 'init',
   summary: 'first-run setup: branch, counter and the first supervisor',
-  help: `Usage: postdesk init --branch CODE --counter N --supervisor-no NO --supervisor-name NAME [--pin-stdin | --pin PIN] [--data DIR] [--json]
+  help: `Usage: postdesk init --branch CODE --counter N --supervisor-no NO --supervisor-name NAME [--pin-stdin | --pin PIN]
+                     [--server URL --enroll CODE] [--data DIR] [--json]
+       postdesk init --server URL --enroll CODE [--data DIR] [--json]     (enroll a counter already set up)
 
 First-run setup of this counter, the same as the app's first-run screen: the
 branch (its 5-digit postal code), the counter number and the first
@@ -43,11 +46,16 @@ supervisor. Refuses a data folder that is already set up.
   --pin PIN                give the PIN on the command line (other users of this computer can see it
                            in the process list: prefer --pin-stdin)
 Without either, the PIN is asked for on the terminal.
+  --server URL             the central sync service (e.g. https://sync.posta.example)
+  --enroll CODE            the one-time enrollment code that "postdesk-server enroll" printed for
+                           this branch and counter; it is traded for the device secret, which is
+                           kept in the data folder with owner-only permissions
 
 Example:
   echo 4711 | postdesk init --branch 11000 --counter 1 --supervisor-no 1001 --supervisor-name "Ana Petrović" --pin-stdin`,
-  // Sync enrollment (--server URL --enroll CODE) adds its options here.
   options: {
+    server: { type: 'string' },
+    enroll: { type: 'string' },
     branch: { type: 'string' },
     counter: { type: 'string' },
     'supervisor-no': { type: 'string' },
@@ -57,6 +65,23 @@ Example:
   },
   async run(ctx) {
     const { values, dataDir, io } = ctx;
+    const server = stringOption(values, 'server');
+    const code = stringOption(values, 'enroll');
+    if ((server === undefined) !== (code === undefined)) throw usageError('--server and --enroll go together', 'init');
+    const setupFlags = ['branch', 'counter', 'supervisor-no', 'supervisor-name'].some((k) => values[k] !== undefined);
+    if (server !== undefined && code !== undefined && !setupFlags) {
+      refuseWhileRunning(dataDir, 'enrolling it');
+      const store = openCounterStore(dataDir);
+      try {
+        if (!isSetUp(store)) throw usageError('this folder is not set up yet: give --branch, --counter, --supervisor-no and --supervisor-name too', 'init');
+        const device = await enrollDevice(store, server, code);
+        if (ctx.json) printJson(io, { ok: true, dataDir, device });
+        else io.out(`Enrolled with ${device.serverUrl} as device ${device.deviceId}.`);
+        return EXIT.ok;
+      } finally {
+        store.close();
+      }
+    }
     const branch = requiredOption(values, 'branch', 'init');
     const counter = requiredOption(values, 'counter', 'init');
     const personalNo = requiredOption(values, 'supervisor-no', 'init');
@@ -78,9 +103,18 @@ Example:
     const store = openCounterStore(dataDir);
     try {
       const info = initialSetup(store, parsed.data);
-      // Sync enrollment (--server URL --enroll CODE) goes here: the counter now exists, so the device can enroll.
-      if (ctx.json) printJson(io, { ok: true, dataDir, ...info });
-      else io.out(`Set up branch ${info.branchCode}, counter ${info.counterNo}; supervisor ${personalNo} (${parsed.data.supervisor.name}).\nData folder: ${dataDir}`);
+      // The counter now exists, so the device can enroll; a failed enrollment leaves the setup in place and says how to retry.
+      let device: Awaited<ReturnType<typeof enrollDevice>> | null = null;
+      if (server !== undefined && code !== undefined) {
+        try {
+          device = await enrollDevice(store, server, code);
+        } catch (e) {
+          const why = e instanceof Error ? e.message : String(e);
+          throw new CliError((e as { code?: string }).code ?? 'SYNC_ENROLL_INVALID', `The counter is set up, but enrollment failed: ${why} Retry with: postdesk init --server URL --enroll CODE --data ${dataDir}`);
+        }
+      }
+      if (ctx.json) printJson(io, { ok: true, dataDir, ...info, ...(device ? { device } : {}) });
+      else io.out(`Set up branch ${info.branchCode}, counter ${info.counterNo}; supervisor ${personalNo} (${parsed.data.supervisor.name}).${device ? `\nEnrolled with ${device.serverUrl} as device ${device.deviceId}.` : ''}\nData folder: ${dataDir}`);
       return EXIT.ok;
     } finally {
       store.close();
