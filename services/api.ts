@@ -33,6 +33,13 @@ function s(ctx: CallContext): auth.Session {
   return ctx.session;
 }
 
+/** Bounds that keep the PIN lockout and the idle lock from being switched off through settings. */
+const SETTING_RANGES: Record<'idle_lock_seconds' | 'pin_max_attempts' | 'pin_lock_seconds', [number, number]> = {
+  idle_lock_seconds: [30, 3600],
+  pin_max_attempts: [3, 10],
+  pin_lock_seconds: [60, 86_400],
+};
+
 export const handlers: { [M in MethodName]: Handler<M> } = {
   'system.info': (store) => systemInfo(store),
   'setup.init': (store, input) => initialSetup(store, input),
@@ -71,6 +78,9 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   },
   'settings.set': (store, input, ctx) => {
+    const [min, max] = SETTING_RANGES[input.key];
+    const v = Number(input.value);
+    if (v < min || v > max) throw new AppError('VALIDATION_FAILED', `${input.key} must be between ${min} and ${max}`, { field: 'value' });
     inTransaction(store, () => {
       store.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(input.key, input.value);
       appendAudit(store.db, { at: isoNow(store), clerkId: s(ctx).clerk.id, action: 'settings.changed', entity: 'setting', entityId: input.key, payload: { value: input.value } });
