@@ -221,13 +221,17 @@ export interface SyncStatusView {
   enrolled: boolean;
   deviceId: string | null;
   serverUrl: string | null;
+  /** Events waiting to reach the centre. */
   pending: number;
+  /** Events refused by the centre, waiting for a supervisor. */
   setAside: number;
   lastSuccessAt: string | null;
   lastAttemptAt: string | null;
   lastError: { code: string; message: string; at: string } | null;
+  /** Progress of the running cycle's push, for the progress bar. */
   catchingUp: { done: number; total: number } | null;
   running: boolean;
+  /** When the agent will try next (null without an agent). */
   nextAttemptAt: string | null;
 }
 
@@ -247,6 +251,7 @@ export interface SetAsideView {
   createdAt: string;
   setAsideAt: string;
   reason: string;
+  /** The centre holds a placeholder for it (so later events were not held up). */
   declared: boolean;
 }
 

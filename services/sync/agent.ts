@@ -4,6 +4,7 @@
  * when the connection returns, and with exponential backoff plus jitter after
  * a failure. One cycle runs at a time per store.
  */
+import type { SyncRunView, SyncStatusView } from '../../domain/api.js';
 import type { Db } from '../../db/open.js';
 import { prep } from '../../db/prepared.js';
 import { AppError, isAppError } from '../../domain/errors.js';
@@ -14,38 +15,10 @@ import { pullStep } from './pull.js';
 import { pushStep, type Connection, type PreparedBatch } from './push.js';
 import { batchLimits, clearState, getState, pendingEvents, setAsideEvents, setState, syncIntervalMs, type BatchLimits } from './state.js';
 
-export interface SyncRunResult {
-  pushed: number;
-  setAside: number;
-  rewound: number;
-  pulled: number;
-  pending: number;
-  pullProblems: string[];
-}
-
-export interface SyncError {
-  code: string;
-  message: string;
-  at: string;
-}
-
-export interface SyncStatus {
-  enrolled: boolean;
-  deviceId: string | null;
-  serverUrl: string | null;
-  /** Events waiting to reach the centre. */
-  pending: number;
-  /** Events refused by the centre, waiting for a supervisor. */
-  setAside: number;
-  lastSuccessAt: string | null;
-  lastAttemptAt: string | null;
-  lastError: SyncError | null;
-  /** Progress of the running cycle's push, for the progress bar. */
-  catchingUp: { done: number; total: number } | null;
-  running: boolean;
-  /** When the agent will try next (null without an agent). */
-  nextAttemptAt: string | null;
-}
+/** The API contract's shapes are the sync client's own (domain/api.ts). */
+export type SyncRunResult = SyncRunView;
+export type SyncStatus = SyncStatusView;
+export type SyncError = NonNullable<SyncStatusView['lastError']>;
 
 export interface CycleOptions {
   timeoutMs?: number;

@@ -1,4 +1,5 @@
 /** Look-ups for the screens: set-aside events for the supervisor, and request states reported by the centre. */
+import type { SetAsideView } from '../../domain/api.js';
 import { appendAudit } from '../../db/audit.js';
 import { prep } from '../../db/prepared.js';
 import { AppError } from '../../domain/errors.js';
@@ -6,16 +7,7 @@ import type { StatusEntity } from '../../domain/sync.js';
 import { isoNow, type Store } from '../store.js';
 import { lowerPushFloor } from './state.js';
 
-export interface SetAsideEvent {
-  seq: number;
-  eventId: string;
-  type: string;
-  createdAt: string;
-  setAsideAt: string;
-  reason: string;
-  /** The centre holds a placeholder for it (so later events were not held up). */
-  declared: boolean;
-}
+export type SetAsideEvent = SetAsideView;
 
 /** Events refused by the centre, oldest first. Payloads are not listed: they may hold personal data. */
 export function listSetAside(store: Store): SetAsideEvent[] {
