@@ -5,7 +5,8 @@
  * reason → verify passes and reports that difference with its reason. Once in
  * Serbian Cyrillic (the default) and once in English, switched in the UI.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
 import net from 'node:net';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -221,6 +222,13 @@ describe.skipIf(skip)('the clerk path in Chromium', () => {
       expect(report.counts.receipts).toBe(1);
       expect(report.discrepancies).toHaveLength(1);
       expect(report.discrepancies[0]).toMatchObject({ expectedPara: 631_000, countedPara: 630_000, differencePara: -1000, reason: w.reason });
+
+      // …and the operator's command, beside the running app.
+      const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'postdesk.js'), 'verify', '--data', counter.dataDir], { encoding: 'utf8', cwd: ROOT });
+      expect(cli.status, cli.stderr).toBe(0);
+      const cliReport = JSON.parse(cli.stdout) as { ok: boolean; discrepancies: { differencePara: number; reason: string }[] };
+      expect(cliReport.ok).toBe(true);
+      expect(cliReport.discrepancies).toEqual([expect.objectContaining({ differencePara: -1000, reason: w.reason })]);
       expect(problems).toEqual([]);
     } finally {
       await page.close();
