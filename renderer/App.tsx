@@ -21,6 +21,7 @@ import { TillClosedScreen } from './screens/TillClosedScreen.js';
 import { LockScreen } from './screens/LockScreen.js';
 import { ReceiptsScreen } from './screens/ReceiptsScreen.js';
 import { VerifyScreen } from './screens/VerifyScreen.js';
+import { ReferenceDataScreen } from './screens/ReferenceDataScreen.js';
 
 /** While the clerk keeps working, the server's idle clock is kept in step this often. */
 const HEARTBEAT_MS = 60_000;
@@ -53,6 +54,8 @@ function CurrentScreen({ screen }: { screen: Screen }) {
       return <ReceiptsScreen />;
     case 'verify':
       return <VerifyScreen />;
+    case 'referenceData':
+      return <ReferenceDataScreen />;
   }
 }
 

@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'react';
  * A modal panel: focus stays inside (Tab wraps), Esc closes, and the screen
  * behind returns focus to where it was.
  */
-export function Dialog({ title, testId, onClose, children }: { title: string; testId: string; onClose(): void; children: React.ReactNode }) {
+export function Dialog({ title, testId, onClose, children, wide }: { title: string; testId: string; onClose(): void; children: React.ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
@@ -19,7 +19,7 @@ export function Dialog({ title, testId, onClose, children }: { title: string; te
       return;
     }
     if (e.key === 'Tab' && ref.current) {
-      const els = Array.from(ref.current.querySelectorAll<HTMLElement>('input, button, [tabindex="0"]')).filter((el) => !(el as HTMLButtonElement).disabled);
+      const els = Array.from(ref.current.querySelectorAll<HTMLElement>('input, textarea, select, button, [tabindex="0"]')).filter((el) => !(el as HTMLButtonElement).disabled);
       const first = els[0];
       const last = els[els.length - 1];
       if (!first || !last) return;
@@ -34,7 +34,7 @@ export function Dialog({ title, testId, onClose, children }: { title: string; te
   }
   return (
     <div className="dialog-backdrop">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby={`${testId}-title`} data-testid={testId} ref={ref} onKeyDown={onKeyDown}>
+      <div className={wide ? 'dialog dialog-wide' : 'dialog'} role="dialog" aria-modal="true" aria-labelledby={`${testId}-title`} data-testid={testId} ref={ref} onKeyDown={onKeyDown}>
         <h2 id={`${testId}-title`}>{title}</h2>
         {children}
       </div>

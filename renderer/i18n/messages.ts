@@ -6,6 +6,7 @@
  * No DOM here: unit tests load this file in Node.
  */
 import { cyrToLat } from './translit.js';
+import { billEn, billSrCyrl, billWarningsEn, billWarningsSrCyrl } from './billMessages.js';
 
 export type Locale = 'sr-Cyrl' | 'sr-Latn' | 'en';
 export const LOCALES: readonly Locale[] = ['sr-Cyrl', 'sr-Latn', 'en'];
@@ -219,6 +220,7 @@ const en = {
   'error.unknown': 'Error {code}: {message}',
   'error.clerkLockedUntil': 'Too many wrong PINs: this clerk is locked until {until}. A supervisor can unlock earlier.',
   'error.field': '{rule}',
+  ...billEn,
 };
 
 export type MessageKey = keyof typeof en;
@@ -431,6 +433,7 @@ const srCyrl: Dictionary = {
   'error.unknown': 'Грешка {code}: {message}',
   'error.clerkLockedUntil': 'Превише погрешних ПИН-ова: радник је закључан до {until}. Надзорник може да откључа раније.',
   'error.field': '{rule}',
+  ...billSrCyrl,
 };
 
 /** Every error code a person can see, as a sentence. Unknown codes fall back to the server's words. */
@@ -495,6 +498,7 @@ const errorsEn: Record<string, string> = {
   PRINT_FAILED: 'The receipt could not be printed: check the printer (paper, cable, power) and try again.',
   NETWORK: 'PostDesk did not answer. Check that it is still running and try again.',
   BAD_RESPONSE: 'PostDesk gave an answer that could not be read. Try again.',
+  ...billWarningsEn,
 };
 
 const errorsSrCyrl: Record<string, string> = {
@@ -558,6 +562,7 @@ const errorsSrCyrl: Record<string, string> = {
   PRINT_FAILED: 'Рачун није одштампан: проверите штампач (папир, кабл, напајање) и покушајте поново.',
   NETWORK: 'PostDesk се не јавља. Проверите да ли још ради и покушајте поново.',
   BAD_RESPONSE: 'PostDesk је дао одговор који се не може прочитати. Покушајте поново.',
+  ...billWarningsSrCyrl,
 };
 
 function transliterated<T extends Record<string, string>>(dict: T): T {

@@ -41,6 +41,8 @@ function PostalFeePanel({ onAdd, onClose }: KindPanelProps<PostalFeeItemInput>) 
   const [rule, setRule] = useState<'rule.quantity' | 'rule.chooseTariff' | null>(null);
   const qtyRef = useRef<HTMLInputElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  /** Enter pressed before the tariffs arrived: the clerk typed ahead, the choice waits for the list. */
+  const pending = useRef<'choose' | 'add' | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -93,6 +95,14 @@ function PostalFeePanel({ onAdd, onClose }: KindPanelProps<PostalFeeItemInput>) 
     onAdd({ kind: 'postal_fee', tariffCode: tariff.code, quantity: Number(q) });
   }
 
+  useEffect(() => {
+    const waiting = pending.current;
+    if (!tariffs || !waiting) return;
+    pending.current = null;
+    if (waiting === 'add') add();
+    else choose(activeTariff);
+  }, [tariffs]);
+
   function onSearchKey(e: React.KeyboardEvent<HTMLInputElement>) {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
@@ -103,7 +113,8 @@ function PostalFeePanel({ onAdd, onClose }: KindPanelProps<PostalFeeItemInput>) 
     } else if (e.key === 'Enter') {
       e.preventDefault();
       e.stopPropagation();
-      choose(activeTariff);
+      if (tariffs === null && !loadError) pending.current = pending.current ? 'add' : 'choose';
+      else choose(activeTariff);
     }
   }
 

@@ -11,7 +11,8 @@ import type { Locale, MessageKey } from '../i18n/messages.js';
 import { cyrToLat } from '../i18n/translit.js';
 
 export interface KindPanelProps<I extends ItemInput = ItemInput> {
-  onAdd(item: I): void;
+  /** Adds the line; the panel closes, unless `keepOpen` (the clerk goes on to the next item of the same kind). */
+  onAdd(item: I, opts?: { keepOpen?: boolean }): void;
   onClose(): void;
 }
 
@@ -25,6 +26,10 @@ export interface KindUi<K extends ItemKindName = ItemKindName> {
   lineName?(line: QuoteLine, locale: Locale): string;
   /** Detail keys not worth showing on the counter screen. */
   hiddenDetails?: readonly string[];
+  /** Warning codes the line's details already say (not repeated under the line). */
+  hiddenWarnings?: readonly string[];
+  /** The line's details as label and value in the clerk's language; default: the server's details minus hiddenDetails. */
+  lineDetails?(line: QuoteLine, locale: Locale): [string, string][];
 }
 
 const kinds = new Map<string, KindUi>();
@@ -51,7 +56,14 @@ export function lineName(line: QuoteLine, locale: Locale): string {
   return locale === 'sr-Latn' ? cyrToLat(line.description) : line.description;
 }
 
-export function visibleDetails(line: QuoteLine): [string, string][] {
-  const hidden = kinds.get(line.kind)?.hiddenDetails ?? [];
+export function visibleWarnings(line: QuoteLine): QuoteLine['warnings'] {
+  const hidden = kinds.get(line.kind)?.hiddenWarnings ?? [];
+  return line.warnings.filter((w) => !hidden.includes(w.code));
+}
+
+export function visibleDetails(line: QuoteLine, locale?: Locale): [string, string][] {
+  const ui = kinds.get(line.kind);
+  if (ui?.lineDetails && locale) return ui.lineDetails(line, locale);
+  const hidden = ui?.hiddenDetails ?? [];
   return Object.entries(line.details).filter(([k]) => !hidden.includes(k));
 }

@@ -4,7 +4,7 @@ import { Screen } from '../components/Screen.js';
 import { ErrorAlert, StatusLine } from '../components/ErrorAlert.js';
 import { money, useErrorText, useT } from '../i18n/index.js';
 import { inControl, useKeys } from '../keyboard.js';
-import { kindUis, kindUi, lineName, visibleDetails } from '../kinds/index.js';
+import { kindUis, kindUi, lineName, visibleDetails, visibleWarnings } from '../kinds/index.js';
 import type { ItemInput } from '../../domain/items.js';
 import { useBasket } from '../stores/basket.js';
 import { useApp } from '../stores/app.js';
@@ -29,11 +29,12 @@ export function CounterScreen() {
   const basketRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    if (focusLine === null) return;
+    // While a panel is open (a bill added with "next"), the panel keeps the focus.
+    if (focusLine === null || panel !== null) return;
     const row = tableRef.current?.querySelector<HTMLElement>(`[data-line="${focusLine}"]`);
     if (row) row.focus();
     else basketRef.current?.focus();
-  }, [focusLine, lines.length]);
+  }, [focusLine, lines.length, panel]);
 
   // When the screen opens, the keys go to the basket (F-keys, Enter, arrows), not to a button.
   useEffect(() => {
@@ -54,14 +55,17 @@ export function CounterScreen() {
     F9: () => go('receipts'),
     F10: () => void signOut(),
   };
-  if (supervisor) bindings['Shift+F9'] = () => go('verify');
+  if (supervisor) {
+    bindings['Shift+F9'] = () => go('verify');
+    bindings['Shift+F3'] = () => go('referenceData');
+  }
   for (const k of kindUis()) bindings[k.key] = () => setPanel(k.kind);
   useKeys(bindings, panel === null);
 
-  function onAdd(item: ItemInput) {
+  function onAdd(item: ItemInput, opts?: { keepOpen?: boolean }) {
     add(item);
-    setPanel(null);
     setFocusLine(lines.length);
+    if (!opts?.keepOpen) setPanel(null);
   }
 
   function onLineKey(e: React.KeyboardEvent<HTMLTableRowElement>, i: number) {
@@ -105,6 +109,7 @@ export function CounterScreen() {
         { keys: 'F8', label: t('keys.closeTill'), run: () => go('closeTill') },
         { keys: 'F9', label: t('keys.receipts'), run: () => go('receipts') },
         { keys: 'Shift+F9', label: t('keys.verify'), run: () => go('verify'), hidden: !supervisor },
+        { keys: 'Shift+F3', label: t('keys.referenceData'), run: () => go('referenceData'), hidden: !supervisor },
         { keys: 'F10', label: t('keys.signOut'), run: () => void signOut() },
       ]}
     >
@@ -150,14 +155,14 @@ export function CounterScreen() {
                       <td>
                         <div className="line-name">{name}</div>
                         {q
-                          ? visibleDetails(q).map(([k, v]) => (
-                              <div className="line-detail" key={k}>
+                          ? visibleDetails(q, locale).map(([k, v]) => (
+                              <div className="line-detail" key={k} data-detail={k}>
                                 {k}: {v}
                               </div>
                             ))
                           : null}
                         {q?.feePara ? <div className="line-detail">{t('counter.fee', { amount: money(q.feePara) })}</div> : null}
-                        {q?.warnings.map((w) => (
+                        {(q ? visibleWarnings(q) : []).map((w) => (
                           <div className="line-warning" key={w.code}>
                             {errorText(new ApiError(w.code, w.message))}
                           </div>

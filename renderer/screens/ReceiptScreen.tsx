@@ -7,6 +7,7 @@ import { inControl, useKeys } from '../keyboard.js';
 import { call } from '../client.js';
 import { ApiError, toApiError } from '../api.js';
 import { useBasket } from '../stores/basket.js';
+import { ConfirmationDialog, type ConfirmationLine } from '../components/ConfirmationDialog.js';
 import { useApp } from '../stores/app.js';
 
 /** Key presses of a clerk still hammering Enter on the payment step must not skip the receipt. */
@@ -31,6 +32,8 @@ export function ReceiptScreen({ mode }: { mode: 'sale' | 'view' }) {
   const frameRef = useRef<HTMLIFrameElement>(null);
   const doneRef = useRef<HTMLButtonElement>(null);
   const mountedAt = useRef(performance.now());
+  /** The bill whose A6 payment confirmation is open (index into `bills`). */
+  const [confirmation, setConfirmation] = useState<number | null>(null);
 
   useEffect(() => {
     if (!number) {
@@ -83,7 +86,10 @@ export function ReceiptScreen({ mode }: { mode: 'sale' | 'view' }) {
     doneRef.current?.focus();
   }
 
-  useEffect(() => window.postdesk?.onMenuCommand?.((command) => command === 'print-receipt' && print()), []);
+  const confirmationOpen = useRef(false);
+  confirmationOpen.current = confirmation !== null;
+  // File → Print (Ctrl+P in Electron's menu) prints what is in front: the open confirmation prints itself.
+  useEffect(() => window.postdesk?.onMenuCommand?.((command) => command === 'print-receipt' && !confirmationOpen.current && print()), []);
 
   async function reprint() {
     if (!number || busy) return;
@@ -104,12 +110,20 @@ export function ReceiptScreen({ mode }: { mode: 'sale' | 'view' }) {
     }
   }
 
-  useKeys({
-    Enter: (e) => (inControl(e) ? false : finish()),
-    'Ctrl+P': print,
-    'Ctrl+Shift+P': () => void reprint(),
-    Escape: finish,
-  });
+  const bills: ConfirmationLine[] = (receipt?.lines ?? [])
+    .filter((l) => l.kind === 'bill_payment')
+    .map((l) => ({ lineNo: l.lineNo, payee: l.details.payee ?? l.description, amountPara: l.amountPara }));
+
+  useKeys(
+    {
+      Enter: (e) => (inControl(e) ? false : finish()),
+      'Ctrl+P': print,
+      'Ctrl+Shift+P': () => void reprint(),
+      F6: () => (bills.length > 0 ? setConfirmation(0) : false),
+      Escape: finish,
+    },
+    confirmation === null,
+  );
 
   const doneLabel = mode === 'sale' ? t('receipt.newCustomer') : t('receipt.back');
   return (
@@ -121,6 +135,7 @@ export function ReceiptScreen({ mode }: { mode: 'sale' | 'view' }) {
         { keys: 'Enter', label: doneLabel },
         { keys: 'Ctrl+P', label: t('keys.print'), run: print },
         { keys: 'Ctrl+Shift+P', label: t('keys.reprint'), run: () => void reprint() },
+        { keys: 'F6', label: t('keys.confirmation'), run: () => setConfirmation(0), hidden: bills.length === 0 },
         { keys: 'Esc', label: mode === 'sale' ? t('keys.newCustomer') : t('keys.back'), run: finish },
       ]}
     >
@@ -171,8 +186,25 @@ export function ReceiptScreen({ mode }: { mode: 'sale' | 'view' }) {
               {t('receipt.reprint')} <kbd>Ctrl+Shift+P</kbd>
             </button>
           </div>
+          {bills.length > 0 ? (
+            <section className="confirmations" aria-labelledby="confirmations-title" data-testid="receipt-confirmations">
+              <h2 id="confirmations-title">
+                {t('receipt.confirmations')} <kbd>F6</kbd>
+              </h2>
+              <div className="actions actions-column">
+                {bills.map((b, i) => (
+                  <button type="button" key={b.lineNo} onClick={() => setConfirmation(i)} data-testid={`confirmation-open-${b.lineNo}`}>
+                    {t('receipt.confirmationOf', { n: i + 1, payee: b.payee, amount: money(b.amountPara) })}
+                  </button>
+                ))}
+              </div>
+            </section>
+          ) : null}
         </div>
       </div>
+      {confirmation !== null && number && bills[confirmation] ? (
+        <ConfirmationDialog number={number} lines={bills} index={confirmation} onIndex={setConfirmation} onClose={() => setConfirmation(null)} />
+      ) : null}
     </Screen>
   );
 }

@@ -16,7 +16,8 @@ export type Screen =
   | 'tillClosed'
   | 'receipts'
   | 'receiptView'
-  | 'verify';
+  | 'verify'
+  | 'referenceData';
 
 export interface Notice {
   key: MessageKey;

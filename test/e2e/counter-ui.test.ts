@@ -261,6 +261,20 @@ describe.skipIf(skip)('counter screens in Chromium', () => {
     expect(problems.filter((x) => !x.includes('ERR_CONNECTION_RESET'))).toEqual([]);
   });
 
+  it('keeps a tariff chosen by keyboard before the tariff list has arrived', async () => {
+    const { page: p } = await arrange();
+    await signIn(p);
+    await openTill(p);
+    // A slow disk: the list comes after the clerk has typed the code and pressed Enter twice.
+    await p.route('**/api/catalog.tariffs', async (route) => {
+      await new Promise((r) => setTimeout(r, 600));
+      await route.continue();
+    });
+    await addFee(p, 'CERT');
+    await expect.poll(() => p.getByTestId('basket-total').textContent()).toBe('250,00 RSD');
+    expect(problems).toEqual([]);
+  });
+
   it('tells the clerk when a tariff changed under the payment, and takes the new total on the next Enter', async () => {
     const { counter: c, page: p } = await arrange();
     await signIn(p);

@@ -92,12 +92,13 @@ export async function startCounter(): Promise<Counter> {
   };
 }
 
-export async function launchBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/** `args` adds Chromium switches (e.g. a fake camera fed from a file). */
+export async function launchBrowser(opts: { args?: string[] } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = tmpDir('chromium');
   const context = await chromium.launchPersistentContext(profile, {
     headless: true,
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(opts.args ?? [])],
     viewport: { width: 1280, height: 860 },
     locale: 'sr-RS',
     timezoneId: 'Europe/Belgrade',
