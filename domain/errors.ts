@@ -40,6 +40,7 @@ export const ERROR_CODES = [
   'TENDER_INVALID',
   'OPERATION_CONFLICT',
   'NOT_FOUND',
+  'BILLER_ACCOUNT_TAKEN',
   // money and domain parsing
   'AMOUNT_INVALID',
   'AMOUNT_TOO_LARGE',

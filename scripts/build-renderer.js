@@ -19,5 +19,13 @@ export async function ensureRendererBuilt({ force = false } = {}) {
   const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'domain')), fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs);
   if (!force && fs.existsSync(out) && fs.statSync(out).mtimeMs >= sources) return;
   const { build } = await import('vite');
-  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // Always a production build: under vitest NODE_ENV is "test", which would give React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }

@@ -11,6 +11,8 @@ import { assertAccount, formatAccountShort } from '../domain/account.js';
 import { assertFeeBands, type FeeBand, type FeeException } from '../domain/fees.js';
 import { serializeIpsQr, type IpsQr } from '../domain/ipsqr.js';
 import { formatMoney } from '../domain/money.js';
+import { parsePaymentCode } from '../domain/paymentCode.js';
+import { foldForSearch } from '../domain/text.js';
 import { appendAudit } from '../db/audit.js';
 import { prep } from '../db/prepared.js';
 import { businessDayOf } from './clock.js';
@@ -61,13 +63,13 @@ export function lookupBiller(store: Store, accountText: string): Biller | null {
   return billerByAccount(store, acct);
 }
 
+/** Billers by name or account, matched with Serbian letters folded (Latin or Cyrillic, with or without diacritics). */
 export function listBillers(store: Store, input: { query?: string | undefined; offset: number; limit: number }): { rows: Biller[]; total: number } {
-  const q = input.query?.trim() ? `%${input.query.trim().replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null;
-  const where = q ? "WHERE name LIKE ? ESCAPE '\\' OR account LIKE ? ESCAPE '\\'" : '';
-  const args = q ? [q, q] : [];
-  const total = (store.db.prepare(`SELECT COUNT(*) AS n FROM billers ${where}`).get(...args) as { n: number }).n;
-  const rows = store.db.prepare(`SELECT * FROM billers ${where} ORDER BY name, id LIMIT ? OFFSET ?`).all(...args, input.limit, input.offset) as BillerRow[];
-  return { rows: rows.map(billerView), total };
+  const all = prep(store.db, 'SELECT * FROM billers ORDER BY name, id').all() as BillerRow[];
+  const q = foldForSearch(input.query?.trim() ?? '');
+  const digits = q.replace(/[^0-9]/g, '');
+  const hits = q === '' ? all : all.filter((b) => foldForSearch(b.name).includes(q) || (digits.length >= 3 && b.account.includes(digits)));
+  return { rows: hits.slice(input.offset, input.offset + input.limit).map(billerView), total: hits.length };
 }
 
 export interface BillerInput {
@@ -91,13 +93,14 @@ export function saveBiller(store: Store, actorId: number, input: BillerInput): B
       throw new AppError('VALIDATION_FAILED', 'The reference pattern is not a valid regular expression', { field: 'referencePattern' });
     }
   }
+  if (input.defaultPaymentCode) parsePaymentCode(input.defaultPaymentCode, 'defaultPaymentCode');
   if (input.feeException === 'fixed' && (input.feeFixedPara === null || input.feeFixedPara === undefined)) {
     throw new AppError('VALIDATION_FAILED', 'A fixed fee exception needs its amount', { field: 'feeFixedPara' });
   }
   return inTransaction(store, () => {
     const at = isoNow(store);
     const clash = store.db.prepare('SELECT id FROM billers WHERE account = ?').get(account) as { id: number } | undefined;
-    if (clash && clash.id !== input.id) throw new AppError('VALIDATION_FAILED', `Another biller already has account ${formatAccountShort(account)}`, { field: 'account' });
+    if (clash && clash.id !== input.id) throw new AppError('BILLER_ACCOUNT_TAKEN', `Another biller already has account ${formatAccountShort(account)}`, { field: 'account', details: { billerId: clash.id } });
     const values = [
       input.name.trim(),
       account,

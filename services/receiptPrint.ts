@@ -22,14 +22,26 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** Receipt labels for the details an item kind reports; keys not listed here are not printed. */
+const DETAIL_LABEL: Record<string, string> = {
+  account: 'Рачун / Account',
+  reference: 'Позив на број / Reference',
+  paymentCode: 'Шифра / Code',
+  purpose: 'Сврха / Purpose',
+  settles: 'Извршење / Settles',
+};
+
+function printableDetails(details: Record<string, string>): [string, string][] {
+  return Object.entries(details).filter(([k, v]) => DETAIL_LABEL[k] !== undefined && v !== '').map(([k, v]) => [DETAIL_LABEL[k]!, k === 'settles' ? v.replace(' (today)', ' (данас / today)').replace(' (next business day)', ' (следећи радни дан / next business day)') : v]);
+}
+
 const TENDER_LABEL: Record<string, string> = { cash: 'Готовина / Cash', card: 'Картица / Card' };
 
 /** The receipt as a self-contained HTML page sized for an 80 mm roll. */
 export function renderReceiptHtml(r: Receipt): string {
   const lines = r.lines
     .map((l) => {
-      const details = Object.entries(l.details)
-        .filter(([k]) => k !== 'nameEn' && k !== 'code')
+      const details = printableDetails(l.details)
         .map(([k, v]) => `<div class="detail">${esc(k)}: ${esc(v)}</div>`)
         .join('');
       const fee = l.feePara ? `<div class="row detail"><span>Провизија / Fee</span><span>${formatMoney(l.feePara)}</span></div>` : '';
@@ -85,7 +97,7 @@ export function renderReceiptPdf(r: Receipt): Promise<Buffer> {
   rows.push({ left: belgradeTime(r.createdAt), right: r.clerk.name });
   for (const l of r.lines) {
     rows.push({ left: `${l.description}${l.quantity > 1 ? ` × ${l.quantity}` : ''}`, right: formatMoney(l.amountPara) });
-    for (const [k, v] of Object.entries(l.details)) if (k !== 'nameEn' && k !== 'code') rows.push({ left: `  ${k}: ${v}`, size: 7 });
+    for (const [k, v] of printableDetails(l.details)) rows.push({ left: `  ${k}: ${v}`, size: 7 });
     if (l.feePara) rows.push({ left: '  Провизија / Fee', right: formatMoney(l.feePara), size: 7 });
   }
   rows.push({ left: 'УКУПНО / TOTAL RSD', right: formatMoney(r.totalPara), bold: true, size: 10 });

@@ -13,8 +13,11 @@ import { toCashForm } from '../../domain/paymentCode.js';
 import { computeFee } from '../../domain/fees.js';
 import { formatMoney } from '../../domain/money.js';
 import { accounts } from '../../db/ledger.js';
-import { billerByAccount, feeExceptionOf, feeTableAt, settlementOf, type PaymentLineData } from '../payments.js';
+import { billerByAccount, feeExceptionOf, feeTableAt, ipsQrOf, settlementOf, type PaymentLineData } from '../payments.js';
 import { registerItemKind } from './registry.js';
+
+/** IPS QR tag → the slip field it comes from. */
+const TAG_FIELD: Record<string, string> = { N: 'payee.name', R: 'payee.account', P: 'payer.name', S: 'purpose', RO: 'reference', SF: 'paymentCode', I: 'amountPara' };
 
 registerItemKind({
   kind: 'bill_payment',
@@ -50,6 +53,17 @@ registerItemKind({
       feePara,
       settlesOn: settle.settlesOn,
     };
+    // The A6 confirmation re-encodes the payment as an IPS QR: refuse now, before money is
+    // taken, any text that code cannot carry (the NBS character set, lengths).
+    try {
+      ipsQrOf(data);
+    } catch (e) {
+      if (e instanceof AppError) {
+        const field = TAG_FIELD[e.field ?? ''] ?? 'payer.name';
+        throw new AppError('ITEM_INVALID', `${e.message} (the payment confirmation could not carry it)`, { field, details: { tag: e.field ?? null } });
+      }
+      throw e;
+    }
     return {
       description: data.payee.name,
       quantity: 1,
@@ -64,6 +78,10 @@ registerItemKind({
         purpose: data.purpose,
         settles: settle.today ? `${settle.settlesOn} (today)` : `${settle.settlesOn} (next business day)`,
         fee: formatMoney(feePara),
+        // Machine-readable facts for screens, so no one parses the sentences above.
+        settlesOn: settle.settlesOn,
+        settlesToday: settle.today ? 'yes' : 'no',
+        paymentCodeFrom: code.from,
       },
       warnings,
       data: { ...data, source: input.source, billerId: biller?.id ?? null, feeTableValidFrom: table.validFrom, settlesToday: settle.today, cutoff: settle.cutoff },

@@ -185,9 +185,9 @@ describe.skipIf(skip)('bill payments in Chromium', () => {
     const lines = frame.locator('.line');
     expect(await lines.count()).toBe(2);
     const eps = (await lines.nth(0).textContent()) ?? '';
-    for (const s of ['JP EPS Beograd', 'account: 845-404849-87', 'reference: 97 163220000111111111000', '3.596,13', 'Провизија / Fee89,90', 'paymentCode: 189']) expect(eps).toContain(s);
+    for (const s of ['JP EPS Beograd', 'Рачун / Account: 845-404849-87', 'Позив на број / Reference: 97 163220000111111111000', '3.596,13', 'Провизија / Fee89,90', 'Шифра / Code: 189']) expect(eps).toContain(s);
     const cigra = (await lines.nth(1).textContent()) ?? '';
-    for (const s of ['Čigra doo', 'account: 840-955845-10', 'reference: 202415', '1.000,00', 'Провизија / Fee25,00']) expect(cigra).toContain(s);
+    for (const s of ['Čigra doo', 'Рачун / Account: 840-955845-10', 'Позив на број / Reference: 202415', '1.000,00', 'Провизија / Fee25,00']) expect(cigra).toContain(s);
     await shot(page, 'bill-06-receipt');
 
     const report = verifyStore(counter.mode.store);

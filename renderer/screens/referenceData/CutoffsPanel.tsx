@@ -24,13 +24,21 @@ export function CutoffsPanel() {
   const codeRef = useRef<HTMLInputElement>(null);
   const nameRef = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
+  // Where the keyboard goes once the rows it names have rendered.
+  const [focusAfter, setFocusAfter] = useState<string | null>(null);
+  useEffect(() => {
+    if (focusAfter === null) return;
+    const el = focusAfter === 'first' ? (bodyRef.current?.querySelector<HTMLElement>('tr[data-row]') ?? codeRef.current) : bodyRef.current?.querySelector<HTMLElement>(`tr[data-testid="${focusAfter}"]`);
+    el?.focus();
+    setFocusAfter(null);
+  }, [focusAfter, rows]);
 
   useEffect(() => {
     call('payments.cutoffs', {}).then(
       (r) => {
         setRows(r);
         // The keyboard starts on the first bank (Enter edits it), or on the form when there is none.
-        window.setTimeout(() => (bodyRef.current?.querySelector<HTMLElement>('tr[data-row]') ?? codeRef.current)?.focus(), 0);
+        setFocusAfter('first');
       },
       (e: unknown) => setError(toApiError(e)),
     );
@@ -84,7 +92,7 @@ export function CutoffsPanel() {
       setForm({ bankCode: '', bankName: '', cutoff: '' });
       setShowAll(false);
       // Back to the bank just saved, in the list.
-      window.setTimeout(() => bodyRef.current?.querySelector<HTMLElement>(`tr[data-testid="cutoff-row-${code}"]`)?.focus(), 0);
+      setFocusAfter(`cutoff-row-${code}`);
     } catch (ex) {
       setError(toApiError(ex));
     } finally {

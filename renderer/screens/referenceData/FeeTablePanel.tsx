@@ -103,14 +103,15 @@ export function FeeTablePanel({ onBusy }: { onBusy(busy: boolean): void }) {
   const replaceRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     call('payments.feeTable', {}).then(
-      (ft) => {
-        setTable(ft);
-        window.setTimeout(() => replaceRef.current?.focus(), 0);
-      },
+      (ft) => setTable(ft),
       (e: unknown) => setError(toApiError(e)),
     );
   }, []);
   useEffect(() => onBusy(rows !== null), [rows]);
+  // Focus once the table has arrived and the button is enabled (a disabled button cannot take focus).
+  useEffect(() => {
+    if (table !== undefined) replaceRef.current?.focus();
+  }, [table]);
 
   const checked = rows ? readBands(rows) : null;
   const bad = new Set(showAll && checked ? checked.problems.map((p) => p.cell) : []);

@@ -138,3 +138,34 @@ describe('bill payment item kind', () => {
     expect(countRows(c.store, 'fee_bands')).toBe(3);
   });
 });
+
+describe('bill payment text and directory', () => {
+  it('refuses, before money is taken, payer text the payment confirmation QR cannot carry', () => {
+    c = setupCounter();
+    expect(() => quote(c.store, c.clerk, [bill({ payer: { name: 'Jürgen Müller', address: '', place: '' } })])).toThrow(expect.objectContaining({ code: 'ITEM_INVALID', field: 'items.0.payer.name' }));
+  });
+
+  it('finds billers with Serbian letters folded, Latin or Cyrillic', async () => {
+    c = setupCounter();
+    const { listBillers } = await import('../../../services/payments.js');
+    for (const q of ['cigra', 'ČIGRA', 'Чигра', '9558']) expect(listBillers(c.store, { query: q, offset: 0, limit: 10 }).rows.map((b) => b.account), q).toEqual(['840000000095584510']);
+  });
+
+  it('names a taken account with its own code and refuses a bad default payment code', () => {
+    c = setupCounter();
+    expect(() => saveBiller(c.store, c.supervisor.clerk.id, { name: 'Dup', account: '840-955845-10' })).toThrow(expect.objectContaining({ code: 'BILLER_ACCOUNT_TAKEN', field: 'account' }));
+    expect(() => saveBiller(c.store, c.supervisor.clerk.id, { name: 'X', account: '840-711111843-52', defaultPaymentCode: '453' })).toThrow(expect.objectContaining({ code: 'PAYMENT_CODE_INVALID' }));
+  });
+
+  it('prints bill details with bilingual labels, once each', () => {
+    c = setupCounter();
+    openTill(c.store, c.clerk, FIVE_THOUSANDS);
+    const q = quote(c.store, c.clerk, [bill()]);
+    const r = checkout(c.store, c.clerk, { operationId: uuidv7(), items: [bill()], tenders: [{ type: 'cash', amountPara: q.totalPara }], expectedTotalPara: q.totalPara });
+    const html = renderReceiptHtml(getReceipt(c.store, r.number));
+    expect(html).toContain('Рачун / Account: 845-404849-87');
+    expect(html).toContain('Позив на број / Reference: 97 163220000111111111000');
+    expect(html).not.toMatch(/>(payee|fee|settlesOn|paymentCodeFrom):/);
+    expect(q.lines[0]!.details).toMatchObject({ paymentCodeFrom: '289', settlesToday: expect.stringMatching(/^(yes|no)$/) });
+  });
+});
