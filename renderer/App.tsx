@@ -22,6 +22,9 @@ import { LockScreen } from './screens/LockScreen.js';
 import { ReceiptsScreen } from './screens/ReceiptsScreen.js';
 import { VerifyScreen } from './screens/VerifyScreen.js';
 import { ReferenceDataScreen } from './screens/ReferenceDataScreen.js';
+import { SyncScreen } from './screens/SyncScreen.js';
+import { SyncBar } from './components/SyncBar.js';
+import { startSyncPolling, stopSyncPolling, useSync } from './stores/sync.js';
 
 /** While the clerk keeps working, the server's idle clock is kept in step this often. */
 const HEARTBEAT_MS = 60_000;
@@ -56,6 +59,8 @@ function CurrentScreen({ screen }: { screen: Screen }) {
       return <VerifyScreen />;
     case 'referenceData':
       return <ReferenceDataScreen />;
+    case 'sync':
+      return <SyncScreen />;
   }
 }
 
@@ -67,6 +72,8 @@ export function App() {
   const fatal = useApp((s) => s.fatal);
   const signedIn = useSession((s) => s.token !== null);
   const locked = useSession((s) => s.locked && s.token !== null);
+  const withClerk = useSession((s) => s.token !== null && s.clerk !== null);
+  const syncing = withClerk && !locked;
 
   useEffect(() => {
     document.documentElement.lang = locale;
@@ -82,9 +89,20 @@ export function App() {
     if (!signedIn && s !== 'boot' && s !== 'setup' && s !== 'signIn') useApp.getState().go('signIn');
   }, [signedIn]);
 
+  // The sync status bar's poll runs while a clerk is signed in and the screen is not locked.
+  useEffect(() => {
+    if (!syncing) return;
+    startSyncPolling();
+    return () => stopSyncPolling();
+  }, [syncing]);
+  useEffect(() => {
+    if (!signedIn) useSync.getState().reset();
+  }, [signedIn]);
+
   useKeys({
     'Ctrl+L': () => cycleLocale(),
     'Ctrl+K': () => (signedIn && !locked ? void lockNow() : false),
+    'Ctrl+S': () => (syncing ? void useSync.getState().syncNow() : false),
   });
 
   // Idle lock: the clerk's own key presses and clicks are the clock.
@@ -116,6 +134,7 @@ export function App() {
   return (
     <div className="app" data-screen={locked ? 'lock' : screen} data-locale={locale}>
       <Header />
+      {syncing && !fatal ? <SyncBar /> : null}
       <main id="main" className="main">
         {fatal ? (
           <section className="screen" data-testid="screen-fatal">

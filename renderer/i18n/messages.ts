@@ -7,6 +7,7 @@
  */
 import { cyrToLat } from './translit.js';
 import { billEn, billSrCyrl, billWarningsEn, billWarningsSrCyrl } from './billMessages.js';
+import { syncEn, syncSrCyrl } from './syncMessages.js';
 
 export type Locale = 'sr-Cyrl' | 'sr-Latn' | 'en';
 export const LOCALES: readonly Locale[] = ['sr-Cyrl', 'sr-Latn', 'en'];
@@ -221,6 +222,7 @@ const en = {
   'error.clerkLockedUntil': 'Too many wrong PINs: this clerk is locked until {until}. A supervisor can unlock earlier.',
   'error.field': '{rule}',
   ...billEn,
+  ...syncEn,
 };
 
 export type MessageKey = keyof typeof en;
@@ -434,6 +436,7 @@ const srCyrl: Dictionary = {
   'error.clerkLockedUntil': 'Превише погрешних ПИН-ова: радник је закључан до {until}. Надзорник може да откључа раније.',
   'error.field': '{rule}',
   ...billSrCyrl,
+  ...syncSrCyrl,
 };
 
 /** Every error code a person can see, as a sentence. Unknown codes fall back to the server's words. */

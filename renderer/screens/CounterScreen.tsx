@@ -58,6 +58,7 @@ export function CounterScreen() {
   if (supervisor) {
     bindings['Shift+F9'] = () => go('verify');
     bindings['Shift+F3'] = () => go('referenceData');
+    bindings['Shift+F4'] = () => go('sync');
   }
   for (const k of kindUis()) bindings[k.key] = () => setPanel(k.kind);
   useKeys(bindings, panel === null);
@@ -110,6 +111,7 @@ export function CounterScreen() {
         { keys: 'F9', label: t('keys.receipts'), run: () => go('receipts') },
         { keys: 'Shift+F9', label: t('keys.verify'), run: () => go('verify'), hidden: !supervisor },
         { keys: 'Shift+F3', label: t('keys.referenceData'), run: () => go('referenceData'), hidden: !supervisor },
+        { keys: 'Shift+F4', label: t('keys.sync'), run: () => go('sync'), hidden: !supervisor },
         { keys: 'F10', label: t('keys.signOut'), run: () => void signOut() },
       ]}
     >

@@ -8,7 +8,7 @@ import { advanceOnEnter, useKeys } from '../keyboard.js';
 import { call } from '../client.js';
 import { toApiError, type ApiError } from '../api.js';
 import { useApp } from '../stores/app.js';
-import { useSession } from '../stores/session.js';
+import { isSupervisor, useSession } from '../stores/session.js';
 import { useDenominations } from '../denominations.js';
 import { refreshTill, signOut } from '../flow.js';
 
@@ -21,7 +21,11 @@ export function OpenTillScreen() {
   const [busy, setBusy] = useState(false);
   const result = useMemo(() => readCount(denominations ?? [], pieces), [denominations, pieces]);
 
-  useKeys({ F10: () => void signOut() });
+  // A supervisor may enroll the counter with the centre before opening a till (Shift+F4, as on the counter screen).
+  const supervisor = useSession(isSupervisor);
+  const keys: Record<string, () => void> = { F10: () => void signOut() };
+  if (supervisor) keys['Shift+F4'] = () => useApp.getState().go('sync');
+  useKeys(keys);
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -55,6 +59,7 @@ export function OpenTillScreen() {
       testId="openTill"
       shortcuts={[
         { keys: 'Enter', label: t('keys.next') },
+        { keys: 'Shift+F4', label: t('keys.sync'), run: () => useApp.getState().go('sync'), hidden: !supervisor },
         { keys: 'F10', label: t('keys.signOut'), run: () => void signOut() },
       ]}
     >

@@ -17,7 +17,8 @@ export type Screen =
   | 'receipts'
   | 'receiptView'
   | 'verify'
-  | 'referenceData';
+  | 'referenceData'
+  | 'sync';
 
 export interface Notice {
   key: MessageKey;
