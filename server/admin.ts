@@ -72,6 +72,11 @@ export async function publishTariff(storage: CentralStorage, input: PublishTarif
   const pricePara = typeof input.price === 'number' ? input.price : parseMoney(input.price, { field: 'price' });
   const previous = await storage.latestRef('tariffs', `${code}@`);
   const prev = previous?.data ? (JSON.parse(previous.data) as Partial<TariffRow>) : {};
+  // A code the centre has never published needs its names: a counter would otherwise
+  // replace its own name ("Оверени препис") with the bare code on every receipt.
+  if (!previous?.data && (!input.nameSr?.trim() || !input.nameEn?.trim())) {
+    throw new AppError('VALIDATION_FAILED', `Tariff ${code} is new to the centre: give its names with --name-sr and --name-en (receipts print them).`, { field: input.nameSr?.trim() ? 'nameEn' : 'nameSr' });
+  }
   const candidate = {
     code,
     item_kind: input.itemKind ?? prev.item_kind ?? 'postal_fee',

@@ -139,6 +139,9 @@ export const handlers: { [M in MethodName]: Handler<M> } = {
   'system.verify': (store) => verifyStore(store),
 };
 
+/** Polled by the screen on its own, not by the clerk: they do not count as activity for the idle lock. */
+const BACKGROUND = new Set<MethodName>(['sync.status']);
+
 /** Methods a locked session may still call. */
 const ALLOWED_WHEN_LOCKED = new Set<MethodName>(['auth.unlock', 'auth.signOut', 'auth.me', 'system.info']);
 
@@ -194,7 +197,7 @@ export function createDispatcher(store: Store, opts: { log?: Logger } = {}): Dis
         const def = api[v.method];
         let session: auth.Session | null = null;
         if (def.role !== 'public') {
-          session = auth.resolveSession(store, sessionToken, { allowLocked: ALLOWED_WHEN_LOCKED.has(v.method) });
+          session = auth.resolveSession(store, sessionToken, { allowLocked: ALLOWED_WHEN_LOCKED.has(v.method), touch: !BACKGROUND.has(v.method) });
           auth.requireRole(session, def.role);
         }
         const handler = handlers[v.method] as (store: Store, input: unknown, ctx: CallContext) => unknown;

@@ -76,11 +76,16 @@ describe('counter ⇄ centre loop', () => {
   it('a tariff published centrally reaches the counter and the next sale uses it; the old receipt keeps its price', async () => {
     const before = await sell();
     expect(before.totalPara).toBe(25000);
-    const pub = await runServerCli(['publish-tariff', '--code', 'CERT_COPY', '--price', '310,00', '--valid-from', new Date(Date.now() - 1000).toISOString(), '--allow-past', '--json', ...placeArgs(place)]);
+    const from = new Date(Date.now() - 1000).toISOString();
+    const nameless = await runServerCli(['publish-tariff', '--code', 'CERT_COPY', '--price', '310,00', '--valid-from', from, '--allow-past', '--json', ...placeArgs(place)]);
+    expect(nameless.code).not.toBe(0);
+    expect(nameless.stdout + nameless.stderr).toMatch(/--name-sr/);
+    const pub = await runServerCli(['publish-tariff', '--code', 'CERT_COPY', '--price', '310,00', '--valid-from', from, '--allow-past', '--name-sr', 'Оверени препис', '--name-en', 'Certified copy', '--json', ...placeArgs(place)]);
     expect(pub.code, pub.stderr).toBe(0);
     await call<SyncRunView>('sync.now');
     const after = await sell();
     expect(after.totalPara).toBe(31000);
+    expect(after.lines[0]!.description).toBe('Оверени препис');
     expect((await call<Receipt>('receipts.get', { number: before.number })).totalPara).toBe(25000);
     expect((await call<{ ok: boolean }>('system.verify')).ok).toBe(true);
   });

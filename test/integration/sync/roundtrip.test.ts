@@ -113,7 +113,7 @@ describeEachBackend('sync round trip', (backend) => {
     try {
       await enrollCounter(store, storage, server.url);
       const from = new Date(Date.now() + 500).toISOString();
-      const t = await runServerCli(['publish-tariff', ...placeArgs(place), '--code', 'FORM', '--price', '1.234,50', '--valid-from', from, '--json']);
+      const t = await runServerCli(['publish-tariff', ...placeArgs(place), '--code', 'FORM', '--price', '1.234,50', '--valid-from', from, '--name-sr', 'Образац', '--name-en', 'Printed form', '--json']);
       expect(t.code, t.stderr).toBe(0);
       const s = await runServerCli(['post-status', ...placeArgs(place), '--entity', 'telegram', '--ref', 'TG-CLI-1', '--status', 'delivered', '--json']);
       expect(s.code, s.stderr).toBe(0);
