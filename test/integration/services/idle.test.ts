@@ -11,10 +11,11 @@ describe('idle lock', () => {
     c.store.db.prepare("UPDATE settings SET value = '60' WHERE key = 'idle_lock_seconds'").run();
     const api = createDispatcher(c.store);
     expect((await api.call('till.status', {}, c.clerkToken)).ok).toBe(true);
-    for (let i = 0; i < 4; i++) {
-      c.clock.advance(20_000);
+    for (let i = 0; i < 2; i++) {
+      c.clock.advance(25_000);
       expect((await api.call('sync.status', {}, c.clerkToken)).ok).toBe(true);
     }
+    c.clock.advance(15_000); // 65 s since the clerk's last call, 15 s since the last poll
     expect(await api.call('till.status', {}, c.clerkToken)).toMatchObject({ ok: false, error: { code: 'SESSION_LOCKED' } });
   });
 
