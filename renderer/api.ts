@@ -5,7 +5,10 @@
  * call throws ApiError with the server's stable code.
  */
 import type { CallFn, Input, MethodName, Output } from '../domain/api.js';
-import type { PostdeskBridgeResult } from './global.js';
+import type { Result } from '../domain/errors.js';
+
+/** A transport's answer: the contract's result envelope, value not yet typed. */
+export type PostdeskBridgeResult = Result<unknown>;
 
 /** Codes the renderer itself raises when the server's answer never arrived. */
 export const CLIENT_ERROR_CODES = ['NETWORK', 'BAD_RESPONSE'] as const;
@@ -84,7 +87,8 @@ export function electronTransport(bridge: NonNullable<Window['postdesk']>): Tran
     kind: 'electron',
     async send(method, input, session) {
       try {
-        return await bridge.call(method, input, session);
+        // The method name was checked against the contract by the typed call() above this transport.
+        return await bridge.call(method as MethodName, input as never, session);
       } catch (e) {
         return { ok: false, error: { code: 'NETWORK', message: e instanceof Error ? e.message : String(e) } };
       }
