@@ -10,6 +10,7 @@
  *
  * The steps share one counter and one tab and run in order.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import QRCode from 'qrcode';
@@ -17,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { parseIpsQr } from '../../domain/ipsqr.js';
 import { verifyStore } from '../../services/verify.js';
-import { browserMissing, buildRenderer, countIds, fillByEnter, launchBrowser, newPage, shot, startCounter, tmpDir, type Counter } from './helpers.js';
+import { ROOT, browserMissing, buildRenderer, countIds, fillByEnter, launchBrowser, newPage, shot, startCounter, tmpDir, type Counter } from './helpers.js';
 
 const skip = browserMissing();
 
@@ -198,6 +199,10 @@ describe.skipIf(skip)('bill payments in Chromium', () => {
     if (!sup.ok) throw new Error(sup.error.message);
     const verified = await counter.api<{ ok: boolean }>('system.verify', {}, sup.value.sessionToken);
     expect(verified.ok && verified.value.ok).toBe(true);
+    // …and the operator's command on the same data folder, beside the running app.
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'postdesk.js'), 'verify', '--data', counter.dataDir], { encoding: 'utf8', cwd: ROOT });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ ok: true, counts: { receipts: 1 } });
   });
 
   it('opens the A6 payment confirmation of each bill, with an SVG IPS QR code of the payment as made', async () => {
