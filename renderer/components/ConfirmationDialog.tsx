@@ -1,3 +1,4 @@
+import { printPage } from '../printing.js';
 import { useEffect, useRef, useState } from 'react';
 import { Dialog } from './Dialog.js';
 import { ErrorAlert } from './ErrorAlert.js';
@@ -42,21 +43,7 @@ export function ConfirmationDialog({ number, lines, index, onIndex, onClose }: {
 
   function print() {
     if (!ready) return;
-    const bridge = window.postdesk;
-    if (bridge?.print) {
-      bridge.print(ready).then(
-        (r) => {
-          if (!r.ok) setError(new ApiError(r.error.code, r.error.message, r.error.field));
-        },
-        (e: unknown) => setError(toApiError(e)),
-      );
-      return;
-    }
-    const w = frameRef.current?.contentWindow;
-    if (!w) return;
-    w.focus();
-    w.print();
-    printRef.current?.focus();
+    printPage({ html: ready, frame: frameRef.current, refocus: printRef.current, onError: setError });
   }
 
   const printNow = useRef(print);

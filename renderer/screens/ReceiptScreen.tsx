@@ -1,3 +1,4 @@
+import { printPage } from '../printing.js';
 import { useEffect, useRef, useState } from 'react';
 import type { Receipt } from '../../domain/api.js';
 import { Screen } from '../components/Screen.js';
@@ -68,22 +69,7 @@ export function ReceiptScreen({ mode }: { mode: 'sale' | 'view' }) {
 
   /** Electron prints through the main process; a browser prints the frame. */
   function print() {
-    const bridge = window.postdesk;
-    if (bridge?.print && htmlRef.current) {
-      bridge.print(htmlRef.current).then(
-        (r) => {
-          if (!r.ok) setError(new ApiError(r.error.code, r.error.message, r.error.field));
-        },
-        (e: unknown) => setError(toApiError(e)),
-      );
-      return;
-    }
-    const w = frameRef.current?.contentWindow;
-    if (!w) return;
-    w.focus();
-    w.print();
-    // Keys typed into the sandboxed frame never reach the screen's shortcuts: take focus back.
-    doneRef.current?.focus();
+    printPage({ html: htmlRef.current, frame: frameRef.current, refocus: doneRef.current, onError: setError });
   }
 
   const confirmationOpen = useRef(false);
