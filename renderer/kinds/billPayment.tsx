@@ -5,6 +5,7 @@
  * refused code adds nothing and says which tag broke which rule. Ctrl+Enter
  * (or F3 again) adds the bill and starts the next one for the same payer.
  */
+import { useFocusSoon } from '../useFocusSoon.js';
 import type React from 'react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Biller, QuoteLine } from '../../domain/api.js';
@@ -83,6 +84,7 @@ function BillPanel({ onAdd, onClose }: KindPanelProps<BillPaymentItemInput>) {
   const [codeFrom, setCodeFrom] = useState<string | null>(null);
   const [source, setSource] = useState<Source>('manual');
   const [accepted, setAccepted] = useState(false);
+  const focusSoon = useFocusSoon();
   const [touched, setTouched] = useState<ReadonlySet<SlipField>>(new Set());
   const [showAll, setShowAll] = useState(false);
   const [biller, setBiller] = useState<Biller | null>(null);
@@ -227,7 +229,7 @@ function BillPanel({ onAdd, onClose }: KindPanelProps<BillPaymentItemInput>) {
     setRefusal(null);
     setScanMark(null);
     setStatus(said(from === 'camera' ? 'bill.scannedCamera' : 'bill.scanned'));
-    window.setTimeout(() => focus('scan'), 0);
+    focusSoon(() => inputs.current.scan);
   }
 
   /** Reads a whole code: the slip fills, or the code is refused in words and nothing changes. */
@@ -243,7 +245,7 @@ function BillPanel({ onAdd, onClose }: KindPanelProps<BillPaymentItemInput>) {
     setStatus(null);
     if (from !== 'scan') setScan(text);
     // The next scan replaces the refused text.
-    window.setTimeout(() => focus('scan'), 0);
+    focusSoon(() => inputs.current.scan);
   }
 
   function onScanKey(e: React.KeyboardEvent<HTMLTextAreaElement>) {
@@ -317,7 +319,7 @@ function BillPanel({ onAdd, onClose }: KindPanelProps<BillPaymentItemInput>) {
       if (next) {
         reset(payerOf(slip));
         setStatus(said('bill.addedNext', { payee: item.payee.name, amount: money(item.amountPara) }));
-        window.setTimeout(() => focus('scan'), 0);
+        focusSoon(() => inputs.current.scan);
       }
     } finally {
       inFlight.current = false;

@@ -1,3 +1,4 @@
+import { useFocusSoon } from '../useFocusSoon.js';
 import type React from 'react';
 import { useEffect, useRef, useState } from 'react';
 import { Screen } from '../components/Screen.js';
@@ -41,6 +42,7 @@ export function PaymentScreen() {
   const inFlight = useRef(false);
   const givenRef = useRef<HTMLInputElement>(null);
   const cardRefRef = useRef<HTMLInputElement>(null);
+  const focusSoon = useFocusSoon();
 
   // The checkout's operation id is born here and lives until this checkout ends.
   useEffect(() => {
@@ -61,7 +63,7 @@ export function PaymentScreen() {
     setTender(next);
     setRule(null);
     setError(null);
-    setTimeout(() => (next === 'cash' ? givenRef.current : cardRefRef.current)?.focus(), 0);
+    focusSoon(() => (next === 'cash' ? givenRef.current : cardRefRef.current));
   }
 
   function back() {

@@ -1,3 +1,4 @@
+import { useFocusSoon } from '../useFocusSoon.js';
 import type React from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RequestStatusView, SetAsideView } from '../../domain/api.js';
@@ -166,9 +167,10 @@ export function SyncScreen() {
   }, [status]);
   const focusLookup = () => entityRef.current?.focus();
   const [reenrollOpen, setReenrollOpen] = useState(false);
+  const focusSoon = useFocusSoon();
   const focusEnroll = () => {
     setReenrollOpen(true);
-    window.setTimeout(() => document.getElementById('sync-serverUrl')?.focus(), 0);
+    focusSoon(() => document.getElementById('sync-serverUrl'));
   };
   useKeys({
     Escape: back,

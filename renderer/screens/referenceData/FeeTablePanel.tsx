@@ -1,3 +1,4 @@
+import { useFocusSoon } from '../../useFocusSoon.js';
 import type React from 'react';
 import { useEffect, useRef, useState } from 'react';
 import type { FeeBandView, FeeTable } from '../../../domain/api.js';
@@ -101,6 +102,7 @@ export function FeeTablePanel({ onBusy }: { onBusy(busy: boolean): void }) {
   const [busy, setBusy] = useState(false);
 
   const replaceRef = useRef<HTMLButtonElement>(null);
+  const focusSoon = useFocusSoon();
   useEffect(() => {
     call('payments.feeTable', {}).then(
       (ft) => setTable(ft),
@@ -121,7 +123,7 @@ export function FeeTablePanel({ onBusy }: { onBusy(busy: boolean): void }) {
     setShowAll(false);
     setNotice(null);
     setError(null);
-    window.setTimeout(() => document.getElementById('band-0-from')?.focus(), 0);
+    focusSoon(() => document.getElementById('band-0-from'));
   }
 
   async function save(e: React.FormEvent) {
@@ -143,7 +145,7 @@ export function FeeTablePanel({ onBusy }: { onBusy(busy: boolean): void }) {
       setTable(next);
       setRows(null);
       setNotice(t('refData.saved'));
-      window.setTimeout(() => replaceRef.current?.focus(), 0);
+      focusSoon(() => replaceRef.current);
     } catch (ex) {
       setError(toApiError(ex));
     } finally {
