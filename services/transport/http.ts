@@ -150,9 +150,8 @@ export function startHttpTransport(opts: HttpTransportOptions): Promise<RunningH
       }
       chunks.push(c);
     });
-    req.on('error', () => {
-      if (tooLarge && !res.headersSent) sendError(res, 413, { code: 'PAYLOAD_TOO_LARGE', message: 'The request is larger than 1 MiB' });
-    });
+    // A client that hangs up mid-body gets no answer; there is nothing to undo, nothing ran.
+    req.on('error', () => undefined);
     req.on('end', () => {
       if (tooLarge) return;
       const text = Buffer.concat(chunks).toString('utf8');
