@@ -1,4 +1,5 @@
 /** `postdesk seed`: sample data for benchmarks and demos, made through the services like a clerk would. */
+import { mulberry32 } from '../../domain/random.js';
 import type { ItemInput } from '../../domain/items.js';
 import { uuidv7 } from '../../domain/uuid7.js';
 import { AppError } from '../../domain/errors.js';
@@ -17,17 +18,6 @@ export const SAMPLE = {
   ],
 };
 
-/** A small deterministic generator, so two seeds of the same size make the same baskets. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const seedCommand: Command = {
   name: 'seed',
@@ -79,7 +69,7 @@ belong on a live counter.
         if (!tillStatus(store, s.clerk.id)) openTill(store, s, SAMPLE.float);
         const tariffs = currentTariffs(store, isoNow(store), 'postal_fee');
         if (tariffs.length === 0) throw new CliError('TARIFF_UNKNOWN', 'There are no postal fee tariffs to sell');
-        const random = prng(n + 1);
+        const random = mulberry32(n + 1);
         const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
         let first: string | null = null;
         let last: string | null = null;

@@ -5,6 +5,7 @@
  * the app does and prove that nothing printed was lost and nothing half-written
  * was kept.
  */
+import { mulberry32 } from '../../../domain/random.js';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,17 +18,6 @@ import { REPO_ROOT, count, setUpCounter, removeTempDirs, tempDir } from '../../f
 const ROUNDS = 20;
 const CHILD = path.join(REPO_ROOT, 'test', 'fixtures', 'checkout-loop.ts');
 
-/** mulberry32: the delays are reproducible from the seed printed on failure. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Round {
   printed: string[];
@@ -119,7 +109,7 @@ function numberingProblems(db: Db): string[] {
 describe('crash safety', () => {
   const dir = tempDir('crash');
   const seed = Number(process.env.POSTDESK_CRASH_SEED ?? Date.now() % 1_000_000);
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const timings: number[] = [];
 
   afterAll(() => {

@@ -7,6 +7,7 @@
  * change (the server restarts on another port) and the proxy can go "offline".
  * Decisions come from a seeded PRNG, so a failing run can be replayed.
  */
+import { mulberry32 } from '../../../../domain/random.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -35,16 +36,7 @@ export interface ProxyHooks {
   afterUpstream?: (req: { method: string; path: string }, answer: UpstreamAnswer) => 'forward' | 'drop' | UpstreamAnswer | Promise<'forward' | 'drop' | UpstreamAnswer>;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
