@@ -75,11 +75,18 @@ function PostalFeePanel({ onAdd, onClose }: KindPanelProps<PostalFeeItemInput>) 
     }
     setChosen(tariff);
     setRule(null);
+    // Typed ahead into the quantity while the list was loading: keep what the clerk typed.
+    if (document.activeElement === qtyRef.current) return;
     qtyRef.current?.focus();
     qtyRef.current?.select();
   }
 
   function add() {
+    if (tariffs === null && !loadError) {
+      // The list is still loading: the line is added as soon as it arrives.
+      pending.current = 'add';
+      return;
+    }
     const tariff = chosen ?? activeTariff;
     if (!tariff) {
       setRule('rule.chooseTariff');
@@ -113,8 +120,12 @@ function PostalFeePanel({ onAdd, onClose }: KindPanelProps<PostalFeeItemInput>) 
     } else if (e.key === 'Enter') {
       e.preventDefault();
       e.stopPropagation();
-      if (tariffs === null && !loadError) pending.current = pending.current ? 'add' : 'choose';
-      else choose(activeTariff);
+      if (tariffs === null && !loadError) {
+        pending.current = pending.current ? 'add' : 'choose';
+        // The clerk types the quantity next: let it land in the quantity, not in the search.
+        qtyRef.current?.focus();
+        qtyRef.current?.select();
+      } else choose(activeTariff);
     }
   }
 

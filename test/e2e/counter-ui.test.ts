@@ -340,6 +340,26 @@ describe.skipIf(skip)('counter screens in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('keeps a quantity typed ahead while the tariff list is still loading, and adds the line once it arrives', async () => {
+    const { page: p } = await arrange();
+    await signIn(p);
+    await openTill(p);
+    // A slow counter: the list takes a second to arrive; the clerk does not wait for it.
+    await p.route('**/api/catalog.tariffs', async (route) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await route.continue();
+    });
+    await p.keyboard.press('F2');
+    await p.getByTestId('fee-search').waitFor();
+    await p.keyboard.type('FORM');
+    await p.keyboard.press('Enter');
+    await p.keyboard.type('3');
+    await p.keyboard.press('Enter');
+    await p.getByTestId('panel-postal_fee').waitFor({ state: 'detached' });
+    await expect.poll(() => p.getByTestId('basket-total').textContent()).toBe('90,00 RSD');
+    await p.unroute('**/api/catalog.tariffs');
+  });
+
   it("keeps the day's list of 10,000 receipts light: only the rows in view exist", async () => {
     const { page: p } = await arrange();
     const TOTAL = 10_000;
